@@ -1,0 +1,81 @@
+// Configuration, read once from the environment and validated, so a missing or
+// malformed setting fails at start with "X is required" instead of deep inside
+// a request. Nothing else in core/ reads process.env.
+import { z } from 'zod';
+
+const optionalUrl = z.url().optional();
+
+const Env = z.object({
+  LABLEASE_STAGE: z.string().min(1).default('local'),
+  LABLEASE_VERSION: z.string().default('0.1.0'),
+  LABLEASE_COMMIT: z.string().default('unknown'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  TABLE_NAME: z.string().min(3).default('lablease'),
+  INTENT_QUEUE_URL: optionalUrl,
+  /** Set only when talking to a local engine (DynamoDB Local); unset on AWS. */
+  DYNAMODB_ENDPOINT: optionalUrl,
+  /** Set only when talking to a local SQS (fauxqs); unset on AWS. */
+  SQS_ENDPOINT: optionalUrl,
+  /** kubesim: the embedded emulator; kubeconfig: a kubeconfig file or the current context; eks: in-process EKS token. */
+  LABLEASE_CLUSTER: z.enum(['kubesim', 'kubeconfig', 'eks']).default('kubesim'),
+  KUBECONFIG: z.string().optional(),
+  /** The cluster's API server URL, for display in /api/v1/info only (the API never calls Kubernetes). */
+  LABLEASE_CLUSTER_SERVER: optionalUrl,
+  /** The dashboard's origin: the only origin allowed for cookie-authenticated unsafe requests. */
+  WEB_ORIGIN: z.url().default('http://localhost:5173'),
+  /** Environments live on their own domain: <envId>.<ENVIRONMENTS_DOMAIN>. */
+  ENVIRONMENTS_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?$/, 'must be a lowercase DNS name')
+    .default('env.localhost'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = {
+  stage: string;
+  version: string;
+  commit: string;
+  region: string;
+  tableName: string;
+  intentQueueUrl: string | undefined;
+  dynamodbEndpoint: string | undefined;
+  sqsEndpoint: string | undefined;
+  cluster: { kind: 'kubesim' | 'kubeconfig' | 'eks'; kubeconfig: string | undefined; server: string | undefined };
+  webOrigin: string;
+  environmentsDomain: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset": shells and CI often export VAR= by accident.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return i.code === 'invalid_type' && present[name] === undefined
+        ? `${name} is required`
+        : `${name}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    stage: e.LABLEASE_STAGE,
+    version: e.LABLEASE_VERSION,
+    commit: e.LABLEASE_COMMIT,
+    region: e.AWS_REGION,
+    tableName: e.TABLE_NAME,
+    intentQueueUrl: e.INTENT_QUEUE_URL,
+    dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    sqsEndpoint: e.SQS_ENDPOINT,
+    cluster: { kind: e.LABLEASE_CLUSTER, kubeconfig: e.KUBECONFIG, server: e.LABLEASE_CLUSTER_SERVER },
+    webOrigin: e.WEB_ORIGIN,
+    environmentsDomain: e.ENVIRONMENTS_DOMAIN,
+    logLevel: e.LOG_LEVEL,
+  };
+}

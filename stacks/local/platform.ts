@@ -1,0 +1,195 @@
+// The whole Lablease platform on one machine, on real local services:
+// DynamoDB Local, fauxqs (SQS), kubesim (or a kubeconfig context), the API on
+// @hono/node-server, the SQS event source feeding the provisioner, and timers
+// for the scheduled handlers. The handler modules are the ones Lambda runs;
+// they read their configuration from process.env, which this sets first.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { startSqsEventSource } from './event-source.js';
+import { startKubesim } from './kubesim/index.js';
+import { startSchedule } from './schedule.js';
+import { freePort } from './ports.js';
+import { createIntentQueues, startSqsLocal } from './sqs-local.js';
+import { ensureTable } from './table.js';
+import { startWeb } from './web.js';
+
+export interface LocalPlatformOptions {
+  /** Local state: DynamoDB data, kubesim snapshot, kubeconfig. */
+  stateDir: string;
+  /** 0 picks a free port. */
+  apiPort: number;
+  /** 0 picks a free port; false runs no web dev server. */
+  webPort: number | false;
+  /** Keep DynamoDB's data in stateDir (dev) or in memory (tests). */
+  persist: boolean;
+  cluster: 'kubesim' | 'kubeconfig';
+  /** kubesim's simulated delays: realistic for people, zero for tests. */
+  kubeletDelays: 'zero' | 'realistic';
+  tableName?: string;
+  queueName?: string;
+  /** How often the reaper and reconciler run. */
+  scheduleEveryMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalPlatform {
+  apiUrl: string;
+  webUrl: string | undefined;
+  dynamodbEndpoint: string;
+  sqsEndpoint: string;
+  queueUrl: string;
+  dlqUrl: string;
+  cluster: { kind: 'kubesim' | 'kubeconfig'; server: string; kubeconfigPath: string | undefined };
+  stop(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+// DynamoDB Local and fauxqs accept any credentials; fixed ones keep one shared database.
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const MAX_RECEIVE_COUNT = 5;
+const VISIBILITY_TIMEOUT_SECONDS = 30;
+
+export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<LocalPlatform> {
+  const log = opts.log ?? (() => {});
+  const stateDir = resolve(opts.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const stops: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    // Reverse order: consumers before the services they consume.
+    for (const s of stops.splice(0).reverse()) {
+      try {
+        await s();
+      } catch (err) {
+        log(`stop failed: ${String(err)}`);
+      }
+    }
+  };
+
+  try {
+    const [dynamo, sqsLocal] = await Promise.all([
+      startDynamoDbLocal(opts.persist ? { dbPath: join(stateDir, 'dynamodb') } : { inMemory: true }),
+      startSqsLocal(),
+    ]);
+    stops.push(() => dynamo.stop(), () => sqsLocal.stop());
+
+    const tableName = opts.tableName ?? 'lablease';
+    const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+    const sqs = new SQSClient({ endpoint: sqsLocal.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
+    stops.push(() => ddb.destroy(), () => sqs.destroy());
+    const [, queues] = await Promise.all([
+      ensureTable(ddb, tableName),
+      createIntentQueues(sqs, {
+        name: opts.queueName ?? 'lablease-intents',
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+        visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
+      }),
+    ]);
+
+    const cluster = await startCluster(opts, stateDir);
+    stops.push(() => cluster.stop());
+
+    // The web origin must be known before the API starts: it is the only
+    // origin the API's CORS and CSRF checks accept.
+    const webPort = opts.webPort === false ? undefined : opts.webPort || (await freePort());
+    Object.assign(process.env, {
+      WEB_ORIGIN: `http://localhost:${webPort ?? 5173}`,
+      LABLEASE_STAGE: 'local',
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      SQS_ENDPOINT: sqsLocal.endpoint,
+      INTENT_QUEUE_URL: queues.queueUrl,
+      LABLEASE_CLUSTER: opts.cluster,
+      LABLEASE_CLUSTER_SERVER: cluster.server,
+      ...(cluster.kubeconfigPath ? { KUBECONFIG: cluster.kubeconfigPath } : {}),
+    });
+
+    const { app } = await import('../../functions/api.js');
+    const server = await listen(app.fetch, opts.apiPort);
+    stops.push(() => closeServer(server));
+    const apiUrl = `http://localhost:${(server.address() as { port: number }).port}`;
+
+    const provisioner = await import('../../functions/provisioner.js');
+    const eventSource = startSqsEventSource({
+      sqs,
+      queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      handler: provisioner.handler,
+      batchSize: 10,
+      region: REGION,
+      log,
+    });
+    stops.push(() => eventSource.stop());
+
+    const every = opts.scheduleEveryMs ?? 60_000;
+    for (const name of ['reaper', 'reconciler'] as const) {
+      const fn = await import(`../../functions/${name}.js`);
+      const schedule = startSchedule({ name: `lablease-${name}`, everyMs: every, handler: fn.handler, log });
+      stops.push(() => schedule.stop());
+    }
+
+    let webUrl: string | undefined;
+    if (webPort !== undefined) {
+      const web = await startWeb({ port: webPort, apiUrl });
+      stops.push(() => web.stop());
+      webUrl = web.url;
+    }
+
+    return {
+      apiUrl,
+      webUrl,
+      dynamodbEndpoint: dynamo.endpoint,
+      sqsEndpoint: sqsLocal.endpoint,
+      queueUrl: queues.queueUrl,
+      dlqUrl: queues.dlqUrl,
+      cluster: { kind: opts.cluster, server: cluster.server, kubeconfigPath: cluster.kubeconfigPath },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function startCluster(opts: LocalPlatformOptions, stateDir: string) {
+  if (opts.cluster === 'kubeconfig') {
+    // The current context of the user's kubeconfig: a real cluster, used as is.
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    kc.loadFromDefault();
+    const server = kc.getCurrentCluster()?.server;
+    if (!server) throw new Error('LABLEASE_CLUSTER=kubeconfig but the kubeconfig has no current cluster.');
+    return { server, kubeconfigPath: process.env.KUBECONFIG, stop: async () => {} };
+  }
+  const kubesim = await startKubesim({
+    persistPath: opts.persist ? join(stateDir, 'kubesim.json') : undefined,
+    kubelet: { delays: opts.kubeletDelays },
+  });
+  const kubeconfigPath = join(stateDir, 'kubeconfig');
+  await kubesim.writeKubeconfig(kubeconfigPath);
+  return { server: kubesim.url, kubeconfigPath, stop: () => kubesim.stop() };
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number): Promise<Server> {
+  return new Promise((resolvePromise, reject) => {
+    const server = serve({ fetch, port, hostname: '127.0.0.1' }) as Server;
+    server.once('listening', () => resolvePromise(server));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use: set API_PORT to another port.`) : err),
+    );
+  });
+}
+
+function closeServer(server: Server) {
+  return new Promise<void>((resolvePromise) => {
+    server.closeAllConnections();
+    server.close(() => resolvePromise());
+  });
+}
