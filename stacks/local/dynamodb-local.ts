@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ensureDynamoDbJar } from './dynamodb-jar.ts';
+import { ensureDynamoDbJar } from './dynamodb-jar.js';
 
 export interface DynamoDbLocalOptions {
   /** Keep data in memory only (tests). The default unless `dbPath` is given. */
