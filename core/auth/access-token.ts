@@ -1,0 +1,130 @@
+// Short-lived access tokens: JWTs signed with Ed25519 from a fixed key set.
+// Verification pins the algorithm and resolves the key only by looking the
+// token's `kid` up in that set — a token can never name its own key (no `jku`,
+// `x5u`, embedded `jwk`, or a path-like kid reaching a file).
+import {
+  type CryptoKey,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import { z } from 'zod';
+
+export const ACCESS_TOKEN_ALG = 'Ed25519';
+
+export const Role = z.enum(['admin', 'user']);
+export type Role = z.infer<typeof Role>;
+
+/** What an access token says about its holder. */
+export interface AccessClaims {
+  /** The user id. */
+  sub: string;
+  role: Role;
+  /** The refresh session family it was minted from, so logout can name it. */
+  sid: string;
+}
+
+export class InvalidAccessToken extends Error {
+  override name = 'InvalidAccessToken';
+}
+
+const PrivateJwk = z.looseObject({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  kid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'kid must be 1-64 url-safe characters'),
+  x: z.string(),
+  d: z.string(),
+});
+
+export interface AccessTokenOptions {
+  /** Private JWKs; the first signs, all verify (rotation: add the new key first, drop the old one after the token lifetime). */
+  keys: JWK[];
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+  now?: () => Date;
+}
+
+export class AccessTokens {
+  private constructor(
+    private readonly signing: { kid: string; key: CryptoKey },
+    private readonly verifying: Map<string, CryptoKey>,
+    private readonly opts: AccessTokenOptions,
+  ) {}
+
+  static async create(opts: AccessTokenOptions): Promise<AccessTokens> {
+    if (opts.keys.length === 0) throw new Error('at least one signing key is required');
+    const verifying = new Map<string, CryptoKey>();
+    let signing: { kid: string; key: CryptoKey } | undefined;
+    for (const raw of opts.keys) {
+      const jwk = PrivateJwk.parse(raw);
+      const { d: _private, ...publicJwk } = jwk;
+      verifying.set(jwk.kid, (await importJWK(publicJwk, ACCESS_TOKEN_ALG)) as CryptoKey);
+      signing ??= { kid: jwk.kid, key: (await importJWK(jwk, ACCESS_TOKEN_ALG)) as CryptoKey };
+    }
+    return new AccessTokens(signing!, verifying, opts);
+  }
+
+  private now() {
+    return Math.floor((this.opts.now?.() ?? new Date()).getTime() / 1000);
+  }
+
+  sign(claims: AccessClaims): Promise<string> {
+    const iat = this.now();
+    return new SignJWT({ role: claims.role, sid: claims.sid })
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: this.signing.kid, typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setIssuer(this.opts.issuer)
+      .setAudience(this.opts.audience)
+      .setIssuedAt(iat)
+      .setNotBefore(iat)
+      .setExpirationTime(iat + this.opts.ttlSeconds)
+      .sign(this.signing.key);
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        (header) => {
+          const key = typeof header.kid === 'string' ? this.verifying.get(header.kid) : undefined;
+          if (!key) throw new InvalidAccessToken('unknown key id');
+          return key;
+        },
+        {
+          algorithms: [ACCESS_TOKEN_ALG],
+          issuer: this.opts.issuer,
+          audience: this.opts.audience,
+          requiredClaims: ['sub', 'iat', 'exp'],
+          currentDate: this.opts.now?.(),
+          clockTolerance: 5,
+          typ: 'JWT',
+        },
+      );
+      return parseClaims(payload);
+    } catch (err) {
+      if (err instanceof InvalidAccessToken) throw err;
+      if (err instanceof joseErrors.JOSEError) throw new InvalidAccessToken(err.code);
+      throw err;
+    }
+  }
+}
+
+function parseClaims(payload: JWTPayload): AccessClaims {
+  const parsed = z
+    .object({ sub: z.string().min(1), role: Role, sid: z.string().min(1) })
+    .safeParse(payload);
+  if (!parsed.success) throw new InvalidAccessToken('malformed claims');
+  return parsed.data;
+}
+
+/** A new private JWK, for the local stack's first start and for tests. */
+export async function generateSigningKey(kid: string): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(ACCESS_TOKEN_ALG, { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid, alg: ACCESS_TOKEN_ALG, use: 'sig' };
+}
