@@ -40,7 +40,11 @@ export type Config = {
   intentQueueUrl: string | undefined;
   dynamodbEndpoint: string | undefined;
   sqsEndpoint: string | undefined;
-  cluster: { kind: 'kubesim' | 'kubeconfig' | 'eks'; kubeconfig: string | undefined; server: string | undefined };
+  cluster: {
+    kind: 'kubesim' | 'kubeconfig' | 'eks';
+    kubeconfig: string | undefined;
+    server: string | undefined;
+  };
   webOrigin: string;
   environmentsDomain: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -52,7 +56,9 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings mean "unset": shells and CI often export VAR= by accident.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = Env.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
@@ -73,7 +79,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intentQueueUrl: e.INTENT_QUEUE_URL,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     sqsEndpoint: e.SQS_ENDPOINT,
-    cluster: { kind: e.LABLEASE_CLUSTER, kubeconfig: e.KUBECONFIG, server: e.LABLEASE_CLUSTER_SERVER },
+    cluster: {
+      kind: e.LABLEASE_CLUSTER,
+      kubeconfig: e.KUBECONFIG,
+      server: e.LABLEASE_CLUSTER_SERVER,
+    },
     webOrigin: e.WEB_ORIGIN,
     environmentsDomain: e.ENVIRONMENTS_DOMAIN,
     logLevel: e.LOG_LEVEL,

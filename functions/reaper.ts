@@ -4,6 +4,8 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 
 export const handler = async (event: ScheduledEvent, _context: Context) => {
-  console.log(JSON.stringify({ level: 'debug', message: 'reaper run', time: event.time, culled: 0 }));
+  console.log(
+    JSON.stringify({ level: 'debug', message: 'reaper run', time: event.time, culled: 0 }),
+  );
   return { culled: 0 };
 };

@@ -4,6 +4,8 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 
 export const handler = async (event: ScheduledEvent, _context: Context) => {
-  console.log(JSON.stringify({ level: 'debug', message: 'reconciler run', time: event.time, repaired: 0 }));
+  console.log(
+    JSON.stringify({ level: 'debug', message: 'reconciler run', time: event.time, repaired: 0 }),
+  );
   return { repaired: 0 };
 };

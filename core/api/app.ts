@@ -1,6 +1,6 @@
 // The Hono app: the whole HTTP surface of Lablease. It knows nothing of Lambda
 // or Node's http server — functions/api.ts and stacks/local serve this same app.
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { Config } from '../config.js';
@@ -29,8 +29,16 @@ const Info = z
     commit: z.string(),
     stage: z.string(),
     backends: z.object({
-      dynamodb: z.object({ engine: z.string(), endpoint: z.string().optional(), table: z.string() }),
-      queue: z.object({ engine: z.string(), endpoint: z.string().optional(), url: z.string().optional() }),
+      dynamodb: z.object({
+        engine: z.string(),
+        endpoint: z.string().optional(),
+        table: z.string(),
+      }),
+      queue: z.object({
+        engine: z.string(),
+        endpoint: z.string().optional(),
+        url: z.string().optional(),
+      }),
       cluster: z.object({ kind: z.string(), server: z.string().optional() }),
     }),
   })
@@ -43,7 +51,10 @@ export function createApp(deps: AppDeps) {
     defaultHook: (result) => {
       if (!result.success) {
         throw new ValidationFailed(
-          result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
+          result.error.issues.map((i) => ({
+            field: i.path.join('.') || '(body)',
+            message: i.message,
+          })),
         );
       }
     },
@@ -57,7 +68,12 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     const problem = problemFrom(err, c.req.path);
     if (problem.status >= 500) {
-      log('error', 'request failed', { path: c.req.path, requestId: c.get('requestId'), err: String(err), stack: err instanceof Error ? err.stack : undefined });
+      log('error', 'request failed', {
+        path: c.req.path,
+        requestId: c.get('requestId'),
+        err: String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
     }
     return problemResponse(c, problem);
   });
@@ -76,7 +92,9 @@ export function createApp(deps: AppDeps) {
     createRoute({
       method: 'get',
       path: '/health',
-      responses: { 200: { description: 'The API is up.', content: { 'application/json': { schema: Health } } } },
+      responses: {
+        200: { description: 'The API is up.', content: { 'application/json': { schema: Health } } },
+      },
     }),
     (c) => c.json({ status: 'ok' as const }, 200),
   );
@@ -86,7 +104,10 @@ export function createApp(deps: AppDeps) {
       method: 'get',
       path: '/api/v1/info',
       responses: {
-        200: { description: 'Version and the backends in use.', content: { 'application/json': { schema: Info } } },
+        200: {
+          description: 'Version and the backends in use.',
+          content: { 'application/json': { schema: Info } },
+        },
       },
     }),
     (c) =>

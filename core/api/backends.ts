@@ -13,7 +13,11 @@ export function backendsFromConfig(config: Config): Backends {
       ? { engine: 'fauxqs', endpoint: config.sqsEndpoint, url: config.intentQueueUrl }
       : { engine: 'Amazon SQS', url: config.intentQueueUrl },
     cluster: {
-      kind: { kubesim: 'kubesim (Kubernetes API emulator)', kubeconfig: 'kubeconfig', eks: 'Amazon EKS' }[config.cluster.kind],
+      kind: {
+        kubesim: 'kubesim (Kubernetes API emulator)',
+        kubeconfig: 'kubeconfig',
+        eks: 'Amazon EKS',
+      }[config.cluster.kind],
       ...(config.cluster.server ? { server: config.cluster.server } : {}),
     },
   };

@@ -6,7 +6,7 @@ export function safeRedirect(target: string | undefined | null, webOrigin: strin
   const home = `${webOrigin}/`;
   if (!target) return home;
   // Browsers strip tabs/newlines and treat backslashes as slashes: refuse them outright.
-  if (/[\u0000-\u001f\u007f\\]/.test(target)) return home;
+  if ([...target].some((ch) => ch <= ' ' || ch === '\u007f' || ch === '\\')) return home;
   if (!target.startsWith('/') || target.startsWith('//')) {
     // An absolute URL is fine only when it is exactly on the web origin.
     try {

@@ -67,6 +67,10 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err instanceof AlreadyRunning ? err.message : `Lablease failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(
+    err instanceof AlreadyRunning
+      ? err.message
+      : `Lablease failed to start: ${err instanceof Error ? err.message : String(err)}`,
+  );
   process.exit(1);
 });

@@ -4,16 +4,16 @@
 // for the scheduled handlers. The handler modules are the ones Lambda runs;
 // they read their configuration from process.env, which this sets first.
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startSqsEventSource } from './event-source.js';
 import { startKubesim } from './kubesim/index.js';
-import { startSchedule } from './schedule.js';
 import { freePort } from './ports.js';
+import { startSchedule } from './schedule.js';
 import { createIntentQueues, startSqsLocal } from './sqs-local.js';
 import { ensureTable } from './table.js';
 import { startWeb } from './web.js';
@@ -72,15 +72,31 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
 
   try {
     const [dynamo, sqsLocal] = await Promise.all([
-      startDynamoDbLocal(opts.persist ? { dbPath: join(stateDir, 'dynamodb') } : { inMemory: true }),
+      startDynamoDbLocal(
+        opts.persist ? { dbPath: join(stateDir, 'dynamodb') } : { inMemory: true },
+      ),
       startSqsLocal(),
     ]);
-    stops.push(() => dynamo.stop(), () => sqsLocal.stop());
+    stops.push(
+      () => dynamo.stop(),
+      () => sqsLocal.stop(),
+    );
 
     const tableName = opts.tableName ?? 'lablease';
-    const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
-    const sqs = new SQSClient({ endpoint: sqsLocal.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
-    stops.push(() => ddb.destroy(), () => sqs.destroy());
+    const ddb = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const sqs = new SQSClient({
+      endpoint: sqsLocal.endpoint,
+      region: REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(
+      () => ddb.destroy(),
+      () => sqs.destroy(),
+    );
     const [, queues] = await Promise.all([
       ensureTable(ddb, tableName),
       createIntentQueues(sqs, {
@@ -131,7 +147,12 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
     const every = opts.scheduleEveryMs ?? 60_000;
     for (const name of ['reaper', 'reconciler'] as const) {
       const fn = await import(`../../functions/${name}.js`);
-      const schedule = startSchedule({ name: `lablease-${name}`, everyMs: every, handler: fn.handler, log });
+      const schedule = startSchedule({
+        name: `lablease-${name}`,
+        everyMs: every,
+        handler: fn.handler,
+        log,
+      });
       stops.push(() => schedule.stop());
     }
 
@@ -149,7 +170,11 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
       sqsEndpoint: sqsLocal.endpoint,
       queueUrl: queues.queueUrl,
       dlqUrl: queues.dlqUrl,
-      cluster: { kind: opts.cluster, server: cluster.server, kubeconfigPath: cluster.kubeconfigPath },
+      cluster: {
+        kind: opts.cluster,
+        server: cluster.server,
+        kubeconfigPath: cluster.kubeconfigPath,
+      },
       stop,
     };
   } catch (err) {
@@ -165,7 +190,8 @@ async function startCluster(opts: LocalPlatformOptions, stateDir: string) {
     const kc = new KubeConfig();
     kc.loadFromDefault();
     const server = kc.getCurrentCluster()?.server;
-    if (!server) throw new Error('LABLEASE_CLUSTER=kubeconfig but the kubeconfig has no current cluster.');
+    if (!server)
+      throw new Error('LABLEASE_CLUSTER=kubeconfig but the kubeconfig has no current cluster.');
     return { server, kubeconfigPath: process.env.KUBECONFIG, stop: async () => {} };
   }
   const kubesim = await startKubesim({
@@ -177,12 +203,19 @@ async function startCluster(opts: LocalPlatformOptions, stateDir: string) {
   return { server: kubesim.url, kubeconfigPath, stop: () => kubesim.stop() };
 }
 
-function listen(fetch: (req: Request) => Response | Promise<Response>, port: number): Promise<Server> {
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  port: number,
+): Promise<Server> {
   return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch, port, hostname: '127.0.0.1' }) as Server;
     server.once('listening', () => resolvePromise(server));
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use: set API_PORT to another port.`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} is already in use: set API_PORT to another port.`)
+          : err,
+      ),
     );
   });
 }

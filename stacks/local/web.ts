@@ -15,7 +15,10 @@ export async function startWeb(opts: { port: number; apiUrl: string }) {
     await server.listen();
   } catch (err) {
     await server.close();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || /already in use/.test(String(err))) {
+    if (
+      (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ||
+      /already in use/.test(String(err))
+    ) {
       throw new Error(`Port ${opts.port} is already in use: set WEB_PORT to another port.`);
     }
     throw err;

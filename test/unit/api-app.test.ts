@@ -11,7 +11,11 @@ const localConfig = loadConfig({
   LABLEASE_COMMIT: 'abc1234',
 });
 
-const app = createApp({ config: localConfig, backends: backendsFromConfig(localConfig), log: () => {} });
+const app = createApp({
+  config: localConfig,
+  backends: backendsFromConfig(localConfig),
+  log: () => {},
+});
 
 describe('the API app', () => {
   it('answers /health', async () => {
@@ -29,7 +33,11 @@ describe('the API app', () => {
       commit: 'abc1234',
       stage: 'local',
       backends: {
-        dynamodb: { engine: 'DynamoDB Local', endpoint: 'http://127.0.0.1:8000', table: 'lablease' },
+        dynamodb: {
+          engine: 'DynamoDB Local',
+          endpoint: 'http://127.0.0.1:8000',
+          table: 'lablease',
+        },
         queue: {
           engine: 'fauxqs',
           endpoint: 'http://127.0.0.1:4566',
@@ -51,11 +59,19 @@ describe('the API app', () => {
     const res = await app.request('/api/v1/nope');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(await res.json()).toMatchObject({ status: 404, title: 'Not Found', detail: 'No route for GET /api/v1/nope.' });
+    expect(await res.json()).toMatchObject({
+      status: 404,
+      title: 'Not Found',
+      detail: 'No route for GET /api/v1/nope.',
+    });
   });
 
   it('hides internal errors behind a generic 500 problem', async () => {
-    const failing = createApp({ config: localConfig, backends: backendsFromConfig(localConfig), log: () => {} });
+    const failing = createApp({
+      config: localConfig,
+      backends: backendsFromConfig(localConfig),
+      log: () => {},
+    });
     failing.get('/boom', () => {
       throw new Error('secret table name in message');
     });
@@ -78,7 +94,9 @@ describe('the API app', () => {
     const ok = await app.request('/api/v1/info', { headers: { Origin: 'http://localhost:5173' } });
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(ok.headers.get('access-control-allow-credentials')).toBe('true');
-    const other = await app.request('/api/v1/info', { headers: { Origin: 'https://evil.example' } });
+    const other = await app.request('/api/v1/info', {
+      headers: { Origin: 'https://evil.example' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

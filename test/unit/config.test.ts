@@ -20,7 +20,11 @@ describe('loadConfig', () => {
 
   it('names every invalid variable in one error', () => {
     const attempt = () =>
-      loadConfig({ LABLEASE_CLUSTER: 'minikube', DYNAMODB_ENDPOINT: 'not a url', ENVIRONMENTS_DOMAIN: 'Env.Example' });
+      loadConfig({
+        LABLEASE_CLUSTER: 'minikube',
+        DYNAMODB_ENDPOINT: 'not a url',
+        ENVIRONMENTS_DOMAIN: 'Env.Example',
+      });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/LABLEASE_CLUSTER: Invalid option/);
     expect(attempt).toThrow(/DYNAMODB_ENDPOINT: Invalid URL/);

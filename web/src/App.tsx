@@ -28,10 +28,21 @@ export function App() {
   }, []);
 
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '4rem auto', padding: '0 1rem' }}>
+    <main
+      style={{
+        fontFamily: 'system-ui, sans-serif',
+        maxWidth: 640,
+        margin: '4rem auto',
+        padding: '0 1rem',
+      }}
+    >
       <h1>Lablease</h1>
       <p>Your own research environments on Kubernetes, on demand.</p>
-      {error && <p role="alert">Cannot reach the API at {apiUrl}: {error}</p>}
+      {error && (
+        <p role="alert">
+          Cannot reach the API at {apiUrl}: {error}
+        </p>
+      )}
       {info ? (
         <dl aria-label="Platform">
           <dt>Version</dt>
