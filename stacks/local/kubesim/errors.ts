@@ -68,7 +68,11 @@ export const notFound = (resource: string, name: string, group = '', kind = reso
   new StatusError(404, 'NotFound', `${subject(resource, name)} not found`, { name, group, kind });
 
 export const alreadyExists = (resource: string, name: string, group = '', kind = resource) =>
-  new StatusError(409, 'AlreadyExists', `${subject(resource, name)} already exists`, { name, group, kind });
+  new StatusError(409, 'AlreadyExists', `${subject(resource, name)} already exists`, {
+    name,
+    group,
+    kind,
+  });
 
 export const conflict = (resource: string, name: string, group = '', kind = resource) =>
   new StatusError(
@@ -78,11 +82,17 @@ export const conflict = (resource: string, name: string, group = '', kind = reso
     { name, group, kind },
   );
 
-export const invalid = (kind: string, name: string, causes: Required<Pick<StatusCause, 'field' | 'message'>>[], group = '') =>
+export const invalid = (
+  kind: string,
+  name: string,
+  causes: Required<Pick<StatusCause, 'field' | 'message'>>[],
+  group = '',
+) =>
   new StatusError(
     422,
     'Invalid',
-    `${kind} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`,
+    // One error reads `X "n" is invalid: f: msg`; several are bracketed, as Go's aggregate prints them.
+    `${kind} "${name}" is invalid: ${causes.length === 1 ? '' : '['}${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}${causes.length === 1 ? '' : ']'}`,
     {
       name,
       group,
@@ -91,10 +101,21 @@ export const invalid = (kind: string, name: string, causes: Required<Pick<Status
     },
   );
 
-export const forbidden = (resource: string, name: string, why: string, group = '', kind = resource) =>
-  new StatusError(403, 'Forbidden', `${subject(resource, name)} is forbidden: ${why}`, { name, group, kind });
+export const forbidden = (
+  resource: string,
+  name: string,
+  why: string,
+  group = '',
+  kind = resource,
+) =>
+  new StatusError(403, 'Forbidden', `${subject(resource, name)} is forbidden: ${why}`, {
+    name,
+    group,
+    kind,
+  });
 
 export const badRequest = (message: string) => new StatusError(400, 'BadRequest', message);
 
-export const expired = (message = 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.') =>
-  new StatusError(410, 'Expired', message);
+export const expired = (
+  message = 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+) => new StatusError(410, 'Expired', message);

@@ -130,14 +130,44 @@ export interface ClusterApi {
   resourceType(resource: string): ResourceType;
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
   list(resource: string, opts?: ListOptions): ListResult;
-  create(resource: string, namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject>;
-  /** Full replace; honours metadata.resourceVersion as a precondition when set. */
-  update(resource: string, namespace: string | undefined, obj: KubeObject, opts?: WriteOptions & { subresource?: string }): Promise<KubeObject>;
-  delete(resource: string, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<KubeObject | undefined>;
+  create(
+    resource: string,
+    namespace: string | undefined,
+    obj: KubeObject,
+    opts?: WriteOptions,
+  ): Promise<KubeObject>;
+  /**
+   * Full replace; honours metadata.resourceVersion as a precondition when set.
+   * subresource 'status' writes only status; 'scale' takes an autoscaling/v1
+   * Scale; 'finalize' (namespaces) writes spec.finalizers — a deleting
+   * namespace disappears once spec.finalizers and metadata.finalizers are both
+   * empty. Writers whose `user` starts with 'system:' act as kube-system
+   * components: they may set a pod's spec.nodeName (binding) and a namespace's
+   * spec.finalizers in a plain update. An update that leaves a deleting object
+   * with no finalizers (and no pending pod grace period) removes it.
+   */
+  update(
+    resource: string,
+    namespace: string | undefined,
+    obj: KubeObject,
+    opts?: WriteOptions & { subresource?: string },
+  ): Promise<KubeObject>;
+  delete(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    opts?: DeleteOptions,
+  ): Promise<KubeObject | undefined>;
   /** Subscribe to every committed change of one resource (all namespaces). Returns an unsubscribe function. */
   subscribe(resource: string, fn: (event: WatchEvent) => void): () => void;
   /** Records a core/v1 Event about `involved` (reason, message, type Normal|Warning), as controllers do. */
-  recordEvent(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source?: string): Promise<void>;
+  recordEvent(
+    involved: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source?: string,
+  ): Promise<void>;
   /** The clock kubesim uses (injectable for tests). */
   now(): Date;
 }

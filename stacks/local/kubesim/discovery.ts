@@ -1,0 +1,126 @@
+// Discovery documents: /version, /api, /apis and the APIResourceLists that
+// client-node's KubernetesObjectApi (kind → plural) and kubectl (short names,
+// verbs, namespaced) read before anything else.
+
+import { apiVersionOf, groupVersions, RESOURCES } from './resources.js';
+
+export const KUBE_VERSION = { major: '1', minor: '31', gitVersion: 'v1.31.0' };
+
+export function versionInfo() {
+  return {
+    major: KUBE_VERSION.major,
+    minor: KUBE_VERSION.minor,
+    gitVersion: `${KUBE_VERSION.gitVersion}+kubesim`,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.22.5',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
+
+export function coreVersions() {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
+  };
+}
+
+function apiGroup(name: string) {
+  const versions = groupVersions()
+    .filter((gv) => gv.group === name)
+    .map((gv) => ({ groupVersion: `${gv.group}/${gv.version}`, version: gv.version }));
+  if (!versions.length) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', name, versions, preferredVersion: versions[0] };
+}
+
+export function groupList() {
+  const names = [...new Set(groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: names.map((n) => {
+      const {
+        kind: _k,
+        apiVersion: _a,
+        ...g
+      } = apiGroup(n) as NonNullable<ReturnType<typeof apiGroup>>;
+      return g;
+    }),
+  };
+}
+
+export { apiGroup };
+
+const ALL_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
+
+export function resourceList(group: string, version: string) {
+  const served = RESOURCES.filter((r) => r.group === group && r.version === version);
+  if (!served.length) return undefined;
+  const resources: Record<string, unknown>[] = [];
+  for (const r of served) {
+    resources.push({
+      name: r.plural,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: r.readOnly ? ['get', 'list', 'watch'] : ALL_VERBS,
+      ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+      ...(r.categories ? { categories: r.categories } : {}),
+    });
+    for (const sub of r.subresources) {
+      if (sub === 'status') {
+        resources.push({
+          name: `${r.plural}/status`,
+          singularName: '',
+          namespaced: r.namespaced,
+          kind: r.kind,
+          verbs: ['get', 'patch', 'update'],
+        });
+      } else {
+        resources.push({
+          name: `${r.plural}/scale`,
+          singularName: '',
+          namespaced: r.namespaced,
+          group: 'autoscaling',
+          version: 'v1',
+          kind: 'Scale',
+          verbs: ['get', 'patch', 'update'],
+        });
+      }
+    }
+    if (r.kind === 'Namespace')
+      resources.push({
+        name: 'namespaces/finalize',
+        singularName: '',
+        namespaced: false,
+        kind: 'Namespace',
+        verbs: ['update'],
+      });
+    if (r.kind === 'Pod')
+      resources.push({
+        name: 'pods/binding',
+        singularName: '',
+        namespaced: true,
+        kind: 'Binding',
+        verbs: ['create'],
+      });
+  }
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: apiVersionOf(served[0] as (typeof served)[number]),
+    resources,
+  };
+}

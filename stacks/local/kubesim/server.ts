@@ -1,0 +1,636 @@
+// The HTTP face of kubesim: the kube-apiserver's REST paths, query
+// parameters, status codes, headers and watch streams, translated onto
+// ApiServer. Always answers JSON (clients that ask for protobuf accept JSON
+// as the fallback they list), and a Table when kubectl asks for one.
+
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseYaml } from 'yaml';
+import type { ApiServer, WriteResult } from './apiserver.js';
+import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
+import { badRequest, notFound, StatusError } from './errors.js';
+import type { Faults, RequestCounter, RequestInfo, Verb } from './faults.js';
+import { PATCH_CONTENT_TYPES } from './patch.js';
+import { findResource, resourceKey, type ServedResource } from './resources.js';
+import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { toTable, wantsTable } from './table.js';
+import type { DeleteOptions, KubeObject } from './types.js';
+
+export interface HttpServerOptions {
+  api: ApiServer;
+  token: string;
+  faults: Faults;
+  requests: RequestCounter;
+  /** How often watches with allowWatchBookmarks get a BOOKMARK (real servers: about a minute). */
+  bookmarkIntervalMs?: number;
+}
+
+/** The user every authenticated HTTP request acts as (kind's admin user name). */
+const HTTP_USER = 'kubernetes-admin';
+
+interface Route {
+  resource: ServedResource;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  watchPath: boolean;
+}
+
+function parseResourcePath(segments: string[]): Route | undefined {
+  let group = '';
+  let version: string;
+  let rest: string[];
+  if (segments[0] === 'api') {
+    version = segments[1] ?? '';
+    rest = segments.slice(2);
+  } else if (segments[0] === 'apis') {
+    group = segments[1] ?? '';
+    version = segments[2] ?? '';
+    rest = segments.slice(3);
+  } else return undefined;
+  let watchPath = false;
+  if (rest[0] === 'watch') {
+    watchPath = true;
+    rest = rest.slice(1);
+  }
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    const candidate = findResource(group, version, rest[2] as string);
+    if (candidate?.namespaced) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+  }
+  const resource = findResource(group, version, rest[0] ?? '');
+  if (!resource || rest.length > 3) return undefined;
+  return { resource, namespace, name: rest[1], subresource: rest[2], watchPath };
+}
+
+function send(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+) {
+  const text = JSON.stringify(body);
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Audit-Id': randomUUID(),
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendStatusError(
+  res: ServerResponse,
+  e: StatusError,
+  headers: Record<string, string> = {},
+) {
+  send(res, e.code, e.toStatus(), headers);
+}
+
+const warningHeaders = (warnings: string[]): Record<string, string[]> =>
+  warnings.length ? { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) } : {};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`json: ${(e as Error).message}`);
+  }
+}
+
+const boolParam = (v: string | null) => v === 'true' || v === '1';
+
+function verbOf(method: string, route: Route, query: URLSearchParams): Verb {
+  switch (method) {
+    case 'GET':
+      if (route.watchPath || boolParam(query.get('watch'))) return 'watch';
+      return route.name ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return route.name ? 'delete' : 'deletecollection';
+    default:
+      throw new StatusError(
+        405,
+        'MethodNotAllowed',
+        `the server does not allow this method on the requested resource`,
+      );
+  }
+}
+
+export class KubeHttpServer {
+  private server?: Server;
+  private readonly watchers = new Set<() => void>();
+  private readonly opts: HttpServerOptions;
+
+  constructor(opts: HttpServerOptions) {
+    this.opts = opts;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((e) => {
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const retryAfter = retryAfterOf(e);
+        if (e instanceof StatusError)
+          sendStatusError(
+            res,
+            e,
+            retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {},
+          );
+        else
+          sendStatusError(
+            res,
+            new StatusError(
+              500,
+              'InternalError',
+              `Internal error occurred: ${(e as Error)?.message ?? e}`,
+            ),
+          );
+      });
+    });
+    server.keepAliveTimeout = 60_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const addr = server.address() as AddressInfo;
+    return `http://${host}:${addr.port}`;
+  }
+
+  async close() {
+    for (const stop of [...this.watchers]) stop();
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://kubesim');
+    const auth = req.headers.authorization;
+    if (auth !== `Bearer ${this.opts.token}`) {
+      sendStatusError(res, new StatusError(401, 'Unauthorized', 'Unauthorized'));
+      return;
+    }
+    const ctype = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    if (ctype.includes('protobuf')) {
+      throw new StatusError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      );
+    }
+    const segments = url.pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
+    if (req.method === 'GET' && this.serveDiscovery(segments, res)) return;
+    const route = parseResourcePath(segments);
+    if (!route)
+      throw new StatusError(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+        {},
+      );
+    const query = url.searchParams;
+    const verb = verbOf(req.method ?? 'GET', route, query);
+    const info: RequestInfo = {
+      verb,
+      resource: route.subresource
+        ? `${route.resource.plural}/${route.subresource}`
+        : route.resource.plural,
+      ...(route.namespace ? { namespace: route.namespace } : {}),
+    };
+    this.opts.requests.record(info);
+    const fault = this.opts.faults.take(info);
+    if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault?.status) {
+      await readBody(req);
+      throw faultError(fault.status, fault.retryAfterSeconds, route, verb);
+    }
+    await this.serveResource(req, res, route, verb, query, fault?.dropWatchAfterMs);
+  }
+
+  private serveDiscovery(segments: string[], res: ServerResponse): boolean {
+    const path = segments.join('/');
+    let body: unknown;
+    if (path === 'version') body = versionInfo();
+    else if (path === 'api') body = coreVersions();
+    else if (path === 'apis') body = groupList();
+    else if (path === 'api/v1') body = resourceList('', 'v1');
+    else if (segments[0] === 'apis' && segments.length === 2)
+      body = apiGroup(segments[1] as string);
+    else if (segments[0] === 'apis' && segments.length === 3)
+      body = resourceList(segments[1] as string, segments[2] as string);
+    else if (path === 'healthz' || path === 'readyz' || path === 'livez') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+      return true;
+    } else if (segments[0] === 'openapi') {
+      // No OpenAPI documents: kubectl then validates without a schema (see README).
+      sendStatusError(
+        res,
+        new StatusError(404, 'NotFound', 'the server could not find the requested resource', {}),
+      );
+      return true;
+    } else return false;
+    if (body === undefined) {
+      sendStatusError(
+        res,
+        new StatusError(404, 'NotFound', 'the server could not find the requested resource', {}),
+      );
+      return true;
+    }
+    send(res, 200, body);
+    return true;
+  }
+
+  private async serveResource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Route,
+    verb: Verb,
+    query: URLSearchParams,
+    dropWatchAfterMs?: number,
+  ) {
+    const { api } = this.opts;
+    const r = route.resource;
+    const ns = r.namespaced ? route.namespace : undefined;
+    const dryRun = query.getAll('dryRun').includes('All');
+    const fieldManager = query.get('fieldManager') ?? userAgentManager(req);
+    const table = wantsTable(req.headers.accept);
+    const now = api.now();
+    const writeOpts = { dryRun, fieldManager, user: HTTP_USER };
+
+    const sendWrite = (result: WriteResult, code: number) => {
+      send(res, code, result.object, warningHeaders(result.warnings));
+    };
+
+    switch (verb) {
+      case 'get': {
+        const name = route.name as string;
+        if (route.subresource === 'scale') return send(res, 200, api.getScale(r, ns, name));
+        if (route.subresource && route.subresource !== 'status')
+          throw notFound(r.plural, name, r.group);
+        const obj = api.store.get(resourceKey(r), ns, name);
+        if (!obj) throw notFound(r.plural, name, r.group);
+        return send(
+          res,
+          200,
+          table
+            ? toTable(r.kind, [obj], now, { resourceVersion: obj.metadata.resourceVersion })
+            : obj,
+        );
+      }
+      case 'list': {
+        const limit = Number(query.get('limit') ?? 0) || undefined;
+        const result = api.listObjects(r, {
+          namespace: ns,
+          labelSelector: query.get('labelSelector') ?? undefined,
+          fieldSelector: query.get('fieldSelector') ?? undefined,
+          limit,
+          continue: query.get('continue') ?? undefined,
+        });
+        const metadata = {
+          resourceVersion: result.resourceVersion,
+          ...(result.continue ? { continue: result.continue } : {}),
+        };
+        if (table) return send(res, 200, toTable(r.kind, result.items, now, metadata));
+        return send(res, 200, {
+          kind: `${r.kind}List`,
+          apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
+          metadata,
+          items: result.items,
+        });
+      }
+      case 'watch':
+        return this.watch(req, res, r, ns, query, table, dropWatchAfterMs, route.name);
+      case 'create': {
+        const body = parseJson(await readBody(req)) as KubeObject;
+        if (route.name && route.subresource === 'binding' && r.kind === 'Pod') {
+          return sendWrite(await this.bind(ns, route.name, body), 201);
+        }
+        if (route.name)
+          throw new StatusError(
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
+        return sendWrite(await api.createObject(r, ns, body, writeOpts), 201);
+      }
+      case 'update': {
+        const body = parseJson(await readBody(req)) as KubeObject;
+        const name = route.name as string;
+        if (route.subresource === 'scale')
+          return sendWrite(await api.updateScale(r, ns, name, body, writeOpts), 200);
+        return sendWrite(
+          await api.updateObject(r, ns, name, body, {
+            ...writeOpts,
+            subresource: route.subresource,
+          }),
+          200,
+        );
+      }
+      case 'patch': {
+        const type =
+          PATCH_CONTENT_TYPES[(req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? ''];
+        if (!type) {
+          throw new StatusError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+          );
+        }
+        const text = await readBody(req);
+        let body: unknown;
+        if (type === 'apply') {
+          try {
+            body = parseYaml(text);
+          } catch (e) {
+            throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+          }
+        } else body = parseJson(text);
+        const existed = api.store.get(resourceKey(r), ns, route.name as string) !== undefined;
+        const result = await api.patchObject(r, ns, route.name as string, type, body, {
+          ...writeOpts,
+          fieldManager: query.get('fieldManager') ?? (type === 'apply' ? undefined : fieldManager),
+          force: boolParam(query.get('force')),
+          subresource: route.subresource,
+        });
+        return sendWrite(result, !existed && type === 'apply' ? 201 : 200);
+      }
+      case 'delete':
+      case 'deletecollection': {
+        const text = await readBody(req);
+        const body = (text.trim() ? parseJson(text) : {}) as Record<string, unknown>;
+        const opts: DeleteOptions = { ...writeOpts };
+        const grace = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
+        if (grace !== undefined && grace !== null) opts.gracePeriodSeconds = Number(grace);
+        const policy = query.get('propagationPolicy') ?? body.propagationPolicy;
+        if (policy) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+        if (body.orphanDependents === true || query.get('orphanDependents') === 'true')
+          opts.propagationPolicy ??= 'Orphan';
+        if (body.preconditions)
+          opts.preconditions = body.preconditions as DeleteOptions['preconditions'];
+        if (Array.isArray(body.dryRun) && body.dryRun.includes('All')) opts.dryRun = true;
+        if (verb === 'deletecollection') {
+          const items = await api.deleteCollection(r, {
+            ...opts,
+            namespace: ns,
+            labelSelector: query.get('labelSelector') ?? undefined,
+            fieldSelector: query.get('fieldSelector') ?? undefined,
+          });
+          return send(res, 200, {
+            kind: `${r.kind}List`,
+            apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
+            metadata: {},
+            items,
+          });
+        }
+        const result = await api.deleteObject(r, ns, route.name as string, opts);
+        return sendWrite(result, result.removed || opts.dryRun ? 200 : 202);
+      }
+    }
+  }
+
+  /** POST pods/<name>/binding: what the scheduler does to set spec.nodeName. */
+  private async bind(
+    namespace: string | undefined,
+    name: string,
+    binding: KubeObject,
+  ): Promise<WriteResult> {
+    const { api } = this.opts;
+    const r = api.resourceType('pods');
+    const pod = api.store.get('pods', namespace, name);
+    if (!pod) throw notFound('pods', name);
+    if (pod.spec?.nodeName) {
+      throw new StatusError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`,
+        { name, kind: 'pods/binding' },
+      );
+    }
+    const next = structuredClone(pod);
+    next.spec.nodeName = binding.target?.name;
+    await api.updateObject(r, namespace, name, next, { user: 'system:kube-scheduler' });
+    return {
+      object: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        code: 201,
+      } as unknown as KubeObject,
+      warnings: [],
+    };
+  }
+
+  private watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: ServedResource,
+    ns: string | undefined,
+    query: URLSearchParams,
+    table: boolean,
+    dropAfterMs: number | undefined,
+    name?: string,
+  ) {
+    const { api } = this.opts;
+    const store = api.store;
+    const key = resourceKey(r);
+    const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
+    const fieldSel = [query.get('fieldSelector'), name ? `metadata.name=${name}` : undefined]
+      .filter(Boolean)
+      .join(',');
+    const fields = parseFieldSelector(key, fieldSel || undefined);
+    const inScope = (o: KubeObject) =>
+      (ns === undefined || o.metadata.namespace === ns) && labels(o) && fields(o);
+    const rvParam = query.get('resourceVersion');
+    let headersShown = false;
+
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+      'Audit-Id': randomUUID(),
+    });
+    res.flushHeaders();
+    const write = (type: string, object: unknown) => {
+      let obj = object;
+      if (table && type !== 'ERROR' && type !== 'BOOKMARK') {
+        // kubectl prints headers from the first Table it receives; later ones carry rows only.
+        obj = toTable(r.kind, [object as KubeObject], api.now(), {}, !headersShown);
+        headersShown = true;
+      }
+      res.write(`${JSON.stringify({ type, object: obj })}\n`);
+    };
+
+    let startRv: number;
+    const pending: Array<() => void> = [];
+    if (!rvParam || rvParam === '0') {
+      for (const [, obj] of store.scan(key, ns))
+        if (inScope(obj)) pending.push(() => write('ADDED', obj));
+      startRv = store.currentRv;
+    } else {
+      startRv = Number(rvParam);
+      const events = Number.isFinite(startRv) ? store.eventsSince(key, startRv) : undefined;
+      if (!events) {
+        const status = new StatusError(
+          410,
+          'Expired',
+          `too old resource version: ${rvParam} (${store.oldestRv})`,
+        ).toStatus();
+        write('ERROR', status);
+        res.end();
+        return;
+      }
+      for (const e of events)
+        pending.push(() => this.deliver(e.type, e.object, e.prev, inScope, write));
+    }
+    // Subscribe before anything else can run, so no event falls between replay and live.
+    const unsubscribe = store.subscribe(key, (ev, rv, prev) => {
+      if (rv > startRv) this.deliver(ev.type, ev.object, prev, inScope, write);
+    });
+    for (const p of pending) p();
+
+    const timers: NodeJS.Timeout[] = [];
+    const stop = () => {
+      unsubscribe();
+      for (const t of timers) clearTimeout(t); // also clears intervals
+      this.watchers.delete(stop);
+      if (!res.writableEnded) res.end();
+    };
+    this.watchers.add(stop);
+    req.on('close', stop);
+    res.on('close', stop);
+    const timeout = Number(query.get('timeoutSeconds') ?? 0);
+    if (timeout > 0) timers.push(setTimeout(stop, timeout * 1000));
+    if (boolParam(query.get('allowWatchBookmarks'))) {
+      timers.push(
+        setInterval(() => {
+          write('BOOKMARK', {
+            kind: r.kind,
+            apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
+            metadata: { resourceVersion: String(store.currentRv) },
+          });
+        }, this.opts.bookmarkIntervalMs ?? 60_000),
+      );
+    }
+    if (dropAfterMs !== undefined) {
+      timers.push(
+        setTimeout(() => {
+          stop();
+          res.destroy();
+        }, dropAfterMs),
+      );
+    }
+  }
+
+  /** Filtered watches see an object leave the selection as DELETED and enter it as ADDED, as the watch cache does. */
+  private deliver(
+    type: string,
+    obj: KubeObject,
+    prev: KubeObject | undefined,
+    inScope: (o: KubeObject) => boolean,
+    write: (t: string, o: unknown) => void,
+  ) {
+    const now = inScope(obj);
+    const before = prev ? inScope(prev) : false;
+    if (type === 'MODIFIED') {
+      if (now && before) write('MODIFIED', obj);
+      else if (now) write('ADDED', obj);
+      else if (before) write('DELETED', obj);
+    } else if (type === 'DELETED') {
+      if (now || before) write('DELETED', obj);
+    } else if (now) write(type, obj);
+  }
+}
+
+/** Real servers name the manager after the client's User-Agent (`kubectl-client-side-apply`, …). */
+function userAgentManager(req: IncomingMessage): string {
+  const ua = req.headers['user-agent'] ?? '';
+  const head = ua.split('/')[0]?.trim();
+  return head || 'unknown';
+}
+
+function faultError(
+  status: number,
+  retryAfter: number | undefined,
+  route: Route,
+  verb: Verb,
+): StatusError {
+  const retry = retryAfter ?? (status === 429 ? 1 : undefined);
+  const details = retry !== undefined ? { retryAfterSeconds: retry } : {};
+  switch (status) {
+    case 429:
+      return withRetryAfter(
+        new StatusError(
+          429,
+          'TooManyRequests',
+          'Too many requests, please try again later.',
+          details,
+        ),
+        retry,
+      );
+    case 500:
+      return new StatusError(
+        500,
+        'InternalError',
+        'Internal error occurred: injected fault',
+        details,
+      );
+    case 503:
+      return withRetryAfter(
+        new StatusError(
+          503,
+          'ServiceUnavailable',
+          'The server is currently unable to handle the request',
+          details,
+        ),
+        retry,
+      );
+    case 504:
+      return new StatusError(
+        504,
+        'Timeout',
+        `The ${verb} operation against ${route.resource.plural} could not be completed at this time, please try again.`,
+        details,
+      );
+    default:
+      return new StatusError(status, 'InternalError', `injected fault ${status}`, details);
+  }
+}
+
+/** A StatusError carrying a Retry-After header for the HTTP edge. */
+function withRetryAfter(e: StatusError, seconds: number | undefined) {
+  if (seconds !== undefined) (e as StatusError & { retryAfter?: number }).retryAfter = seconds;
+  return e;
+}
+
+export function retryAfterOf(e: unknown): number | undefined {
+  return (e as { retryAfter?: number })?.retryAfter;
+}

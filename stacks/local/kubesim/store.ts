@@ -1,0 +1,240 @@
+// kubesim's etcd: objects per resource under sorted `namespace/name` keys (so
+// a namespace is one contiguous range and a page is a slice after the last
+// key), one global resourceVersion counter, and a bounded log of recent
+// events from which watches resume and continue tokens stay valid. Once an
+// RV falls out of the log it is "compacted": watches and continue tokens
+// from before it answer 410 Expired, as etcd compaction does.
+//
+// The store never validates: apiserver.ts decides what is written. Stored
+// objects are never mutated in place (writers store a fresh object), so
+// readers inside kubesim may share them; the in-process ClusterApi clones
+// before handing them out.
+
+import type { KubeObject, WatchEvent, WatchEventType } from './types.js';
+
+export interface LoggedEvent {
+  rv: number;
+  resource: string;
+  type: Exclude<WatchEventType, 'BOOKMARK' | 'ERROR'>;
+  object: KubeObject;
+  /** The stored version this event replaced (MODIFIED/DELETED), for selector-filtered watches. */
+  prev?: KubeObject;
+}
+
+export type Subscriber = (event: WatchEvent, rv: number, prev?: KubeObject) => void;
+
+class ResourceBucket {
+  readonly objects = new Map<string, KubeObject>();
+  /** Keys in ascending order; kept sorted on insert (a splice of a few thousand is cheap). */
+  readonly keys: string[] = [];
+  readonly subscribers = new Set<Subscriber>();
+
+  insertKey(key: string) {
+    const i = lowerBound(this.keys, key);
+    if (this.keys[i] !== key) this.keys.splice(i, 0, key);
+  }
+
+  removeKey(key: string) {
+    const i = lowerBound(this.keys, key);
+    if (this.keys[i] === key) this.keys.splice(i, 1);
+  }
+}
+
+/** First index whose key is >= `key`. */
+export function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as string) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export const objectKey = (namespace: string | undefined, name: string) =>
+  `${namespace ?? ''}/${name}`;
+
+export interface StoreOptions {
+  /** How many events the log keeps (the "watch cache"); older RVs are compacted. */
+  eventLogSize?: number;
+}
+
+export class Store {
+  private readonly buckets = new Map<string, ResourceBucket>();
+  private log: LoggedEvent[] = [];
+  private rv = 0;
+  /** Events with rv <= compactedRv are no longer in the log. */
+  private compactedRv = 0;
+  private readonly logSize: number;
+  private readonly changeListeners = new Set<() => void>();
+  private readonly pending: Array<[ResourceBucket, LoggedEvent]> = [];
+  private delivering = false;
+
+  constructor(opts: StoreOptions = {}) {
+    this.logSize = opts.eventLogSize ?? 50_000;
+  }
+
+  private bucket(resource: string): ResourceBucket {
+    let b = this.buckets.get(resource);
+    if (!b) {
+      b = new ResourceBucket();
+      this.buckets.set(resource, b);
+    }
+    return b;
+  }
+
+  get currentRv(): number {
+    return this.rv;
+  }
+
+  get oldestRv(): number {
+    return this.compactedRv;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.buckets.get(resource)?.objects.get(objectKey(namespace, name));
+  }
+
+  count(resource: string): number {
+    return this.buckets.get(resource)?.objects.size ?? 0;
+  }
+
+  /**
+   * Objects of one resource in key order, optionally one namespace only,
+   * starting strictly after `afterKey`. Yields [key, object].
+   */
+  *scan(resource: string, namespace?: string, afterKey?: string): Generator<[string, KubeObject]> {
+    const b = this.buckets.get(resource);
+    if (!b) return;
+    const prefix = namespace === undefined ? '' : `${namespace}/`;
+    let i = lowerBound(b.keys, afterKey !== undefined && afterKey >= prefix ? afterKey : prefix);
+    if (b.keys[i] === afterKey) i++;
+    for (; i < b.keys.length; i++) {
+      const key = b.keys[i] as string;
+      if (prefix && !key.startsWith(prefix)) return;
+      const obj = b.objects.get(key);
+      if (obj) yield [key, obj];
+    }
+  }
+
+  /** Stores `obj` (a fresh object the caller no longer mutates) under a new RV and emits one event. */
+  put(resource: string, obj: KubeObject, type: 'ADDED' | 'MODIFIED'): KubeObject {
+    const rv = ++this.rv;
+    obj.metadata.resourceVersion = String(rv);
+    const b = this.bucket(resource);
+    const key = objectKey(obj.metadata.namespace, obj.metadata.name as string);
+    const prev = b.objects.get(key);
+    if (!prev) b.insertKey(key);
+    b.objects.set(key, obj);
+    this.emit(b, { rv, resource, type, object: obj, ...(prev ? { prev } : {}) });
+    return obj;
+  }
+
+  /** Removes the object; the DELETED event carries a new RV, as etcd's delete revision. */
+  remove(resource: string, obj: KubeObject): KubeObject {
+    const rv = ++this.rv;
+    const b = this.bucket(resource);
+    const key = objectKey(obj.metadata.namespace, obj.metadata.name as string);
+    const prev = b.objects.get(key);
+    b.objects.delete(key);
+    b.removeKey(key);
+    const gone = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+    this.emit(b, { rv, resource, type: 'DELETED', object: gone, ...(prev ? { prev } : {}) });
+    return gone;
+  }
+
+  private emit(b: ResourceBucket, event: LoggedEvent) {
+    this.log.push(event);
+    if (this.log.length > this.logSize * 2) {
+      // Amortised compaction: drop the older half in one splice.
+      const drop = this.log.length - this.logSize;
+      this.compactedRv = (this.log[drop - 1] as LoggedEvent).rv;
+      this.log = this.log.slice(drop);
+    }
+    // Subscribers may write from their callback; queueing keeps every
+    // subscriber seeing events in RV order even then.
+    this.pending.push([b, event]);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        const [bucket, e] = next;
+        for (const fn of [...bucket.subscribers]) {
+          try {
+            fn({ type: e.type, object: e.object }, e.rv, e.prev);
+          } catch {
+            // A subscriber's bug must not break the write that notified it.
+          }
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
+    for (const fn of this.changeListeners) fn();
+  }
+
+  /** Whether events after `rv` are still all in the log. */
+  isAvailable(rv: number): boolean {
+    return rv >= this.compactedRv;
+  }
+
+  /** Logged events of one resource with rv > `afterRv`; undefined if compacted away. */
+  eventsSince(resource: string, afterRv: number): LoggedEvent[] | undefined {
+    if (!this.isAvailable(afterRv)) return undefined;
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.log[mid] as LoggedEvent).rv <= afterRv) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: LoggedEvent[] = [];
+    for (let i = lo; i < this.log.length; i++) {
+      const e = this.log[i] as LoggedEvent;
+      if (e.resource === resource) out.push(e);
+    }
+    return out;
+  }
+
+  subscribe(resource: string, fn: Subscriber): () => void {
+    const b = this.bucket(resource);
+    b.subscribers.add(fn);
+    return () => b.subscribers.delete(fn);
+  }
+
+  /** Called after every committed write (persistence uses it). */
+  onChange(fn: () => void): () => void {
+    this.changeListeners.add(fn);
+    return () => this.changeListeners.delete(fn);
+  }
+
+  /** Forgets the event log, as if everything up to now were compacted (tests of 410). */
+  compact() {
+    this.log = [];
+    this.compactedRv = this.rv;
+  }
+
+  snapshot(): { resourceVersion: number; objects: Record<string, KubeObject[]> } {
+    const objects: Record<string, KubeObject[]> = {};
+    for (const [resource, b] of this.buckets) {
+      if (b.objects.size) objects[resource] = [...b.objects.values()];
+    }
+    return { resourceVersion: this.rv, objects };
+  }
+
+  /** Loads a snapshot into an empty store; the log starts empty at the snapshot's RV. */
+  restore(snap: { resourceVersion: number; objects: Record<string, KubeObject[]> }) {
+    for (const [resource, objs] of Object.entries(snap.objects)) {
+      const b = this.bucket(resource);
+      for (const obj of objs) {
+        const key = objectKey(obj.metadata.namespace, obj.metadata.name as string);
+        b.objects.set(key, obj);
+      }
+      b.keys.length = 0;
+      b.keys.push(...[...b.objects.keys()].sort());
+    }
+    this.rv = Math.max(this.rv, snap.resourceVersion);
+    this.compactedRv = this.rv;
+  }
+}
