@@ -29,6 +29,29 @@ const Env = z.object({
     .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?$/, 'must be a lowercase DNS name')
     .default('env.localhost'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** The API's public base URL: the issuer of access tokens and the base of OIDC callbacks. */
+  API_URL: z.url().default('http://localhost:8787'),
+  /** JSON array of private Ed25519 JWKs with a kid; the first signs, all verify. */
+  AUTH_SIGNING_KEYS: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        const keys = JSON.parse(s);
+        if (Array.isArray(keys) && keys.length > 0) return keys as Record<string, unknown>[];
+      } catch {}
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of JWKs' });
+      return z.NEVER;
+    })
+    .optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .default(14 * 86_400),
+  LOCAL_ACCOUNTS: z.enum(['true', 'false']).default('true'),
+  BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@lablease.local'),
+  DEFAULT_TIER: z.string().min(1).default('free'),
 });
 
 export type Config = {
@@ -48,6 +71,15 @@ export type Config = {
   webOrigin: string;
   environmentsDomain: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  apiUrl: string;
+  auth: {
+    signingKeys: Record<string, unknown>[] | undefined;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    localAccounts: boolean;
+    bootstrapAdminEmail: string;
+    defaultTier: string;
+  };
 };
 
 export class ConfigError extends Error {
@@ -84,8 +116,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       kubeconfig: e.KUBECONFIG,
       server: e.LABLEASE_CLUSTER_SERVER,
     },
-    webOrigin: e.WEB_ORIGIN,
+    webOrigin: new URL(e.WEB_ORIGIN).origin,
     environmentsDomain: e.ENVIRONMENTS_DOMAIN,
     logLevel: e.LOG_LEVEL,
+    apiUrl: e.API_URL.replace(/\/$/, ''),
+    auth: {
+      signingKeys: e.AUTH_SIGNING_KEYS,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      localAccounts: e.LOCAL_ACCOUNTS === 'true',
+      bootstrapAdminEmail: e.BOOTSTRAP_ADMIN_EMAIL,
+      defaultTier: e.DEFAULT_TIER,
+    },
   };
 }

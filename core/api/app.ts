@@ -1,11 +1,20 @@
 // The Hono app: the whole HTTP surface of Lablease. It knows nothing of Lambda
 // or Node's http server — functions/api.ts and stacks/local serve this same app.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import { TooManyAttempts } from '../auth/errors.js';
+import type { Auth } from '../auth/index.js';
 import type { Config } from '../config.js';
-import { ValidationFailed } from '../errors.js';
+import { platformClientAddress } from './client-address.js';
+import type { AppEnv } from './context.js';
+import { authenticate } from './middleware/authenticate.js';
+import { requireSameOrigin } from './middleware/same-origin.js';
 import { problemFrom, problemResponse } from './problem.js';
+import { authRoutes } from './routes/auth.js';
+import { meRoutes } from './routes/me.js';
+import { validationHook } from './validation.js';
 
 /** Which real services this deployment talks to, as /api/v1/info reports them. */
 export interface Backends {
@@ -17,6 +26,10 @@ export interface Backends {
 export interface AppDeps {
   config: Config;
   backends: Backends;
+  auth: Auth;
+  /** The client's address as the platform saw it (API Gateway's sourceIp, the socket locally) — never a header a client can set. */
+  clientAddress?: (c: Context) => string;
+  now?: () => Date;
   log?: (level: 'info' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -46,19 +59,8 @@ const Info = z
 
 export function createApp(deps: AppDeps) {
   const log = deps.log ?? defaultLog;
-  const app = new OpenAPIHono({
-    // Schema failures become 422 problem+json with one entry per field.
-    defaultHook: (result) => {
-      if (!result.success) {
-        throw new ValidationFailed(
-          result.error.issues.map((i) => ({
-            field: i.path.join('.') || '(body)',
-            message: i.message,
-          })),
-        );
-      }
-    },
-  });
+  const now = deps.now ?? (() => new Date());
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use(requestId());
   // The dashboard is served from its own origin; it alone may call with credentials.
@@ -75,7 +77,9 @@ export function createApp(deps: AppDeps) {
         stack: err instanceof Error ? err.stack : undefined,
       });
     }
-    return problemResponse(c, problem);
+    const retryAfter =
+      err instanceof TooManyAttempts ? { 'retry-after': String(err.retryAfterSeconds) } : undefined;
+    return problemResponse(c, problem, retryAfter);
   });
 
   app.notFound((c) =>
@@ -122,6 +126,24 @@ export function createApp(deps: AppDeps) {
         200,
       ),
   );
+
+  app.route(
+    '/auth',
+    authRoutes({
+      auth: deps.auth,
+      webOrigin: deps.config.webOrigin,
+      clientAddress: deps.clientAddress ?? platformClientAddress,
+      now,
+    }),
+  );
+
+  // Every resource under /api/v1 (all but info and the OpenAPI document) needs a credential.
+  const guard = [requireSameOrigin(deps.config.webOrigin), authenticate(deps.auth)] as const;
+  for (const prefix of ['/api/v1/me']) {
+    app.use(prefix, ...guard);
+    app.use(`${prefix}/*`, ...guard);
+  }
+  app.route('/api/v1/me', meRoutes({ auth: deps.auth }));
 
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',

@@ -27,6 +27,8 @@ export interface AccessClaims {
   role: Role;
   /** The refresh session family it was minted from, so logout can name it. */
   sid: string;
+  /** Set while a one-time password must be changed: the token is good for nothing else. */
+  mustChangePassword?: boolean;
 }
 
 export class InvalidAccessToken extends Error {
@@ -76,7 +78,11 @@ export class AccessTokens {
 
   sign(claims: AccessClaims): Promise<string> {
     const iat = this.now();
-    return new SignJWT({ role: claims.role, sid: claims.sid })
+    return new SignJWT({
+      role: claims.role,
+      sid: claims.sid,
+      ...(claims.mustChangePassword ? { chg: true } : {}),
+    })
       .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: this.signing.kid, typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(this.opts.issuer)
@@ -117,10 +123,16 @@ export class AccessTokens {
 
 function parseClaims(payload: JWTPayload): AccessClaims {
   const parsed = z
-    .object({ sub: z.string().min(1), role: Role, sid: z.string().min(1) })
+    .object({
+      sub: z.string().min(1),
+      role: Role,
+      sid: z.string().min(1),
+      chg: z.literal(true).optional(),
+    })
     .safeParse(payload);
   if (!parsed.success) throw new InvalidAccessToken('malformed claims');
-  return parsed.data;
+  const { chg, ...claims } = parsed.data;
+  return chg ? { ...claims, mustChangePassword: true } : claims;
 }
 
 /** A new private JWK, for the local stack's first start and for tests. */

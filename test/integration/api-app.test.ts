@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../core/api/app.js';
 import { backendsFromConfig } from '../../core/api/backends.js';
 import { loadConfig } from '../../core/config.js';
+import { createTestApp, type TestApp } from '../support/app.js';
 
 const localConfig = loadConfig({
   DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
@@ -11,10 +12,16 @@ const localConfig = loadConfig({
   LABLEASE_COMMIT: 'abc1234',
 });
 
-const app = createApp({
-  config: localConfig,
-  backends: backendsFromConfig(localConfig),
-  log: () => {},
+let t: TestApp;
+let app: TestApp['app'];
+beforeAll(async () => {
+  t = await createTestApp();
+  app = createApp({
+    config: localConfig,
+    backends: backendsFromConfig(localConfig),
+    auth: t.auth,
+    log: () => {},
+  });
 });
 
 describe('the API app', () => {
@@ -70,6 +77,7 @@ describe('the API app', () => {
     const failing = createApp({
       config: localConfig,
       backends: backendsFromConfig(localConfig),
+      auth: t.auth,
       log: () => {},
     });
     failing.get('/boom', () => {
