@@ -9,6 +9,7 @@ import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { podSecurity } from './pod-security.js';
 import { resourceQuota } from './resource-quota.js';
 import { type ServiceAccountAdmissionOptions, serviceAccountAdmission } from './service-account.js';
+import { defaultStorageClass, storageObjectInUseProtection } from './storage.js';
 
 export type AdmissionOptions = ServiceAccountAdmissionOptions;
 export { pendingCharges } from './resource-quota.js';
@@ -18,6 +19,8 @@ export function defaultAdmissionPlugins(opts: AdmissionOptions = {}): AdmissionP
     namespaceLifecycle(),
     limitRanger(),
     serviceAccountAdmission(opts),
+    defaultStorageClass(),
+    storageObjectInUseProtection(),
     podSecurity(),
     resourceQuota(),
   ];

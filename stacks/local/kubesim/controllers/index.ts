@@ -1,76 +1,57 @@
 // Controllers, scheduler and kubelet kubesim runs on top of its ClusterApi.
 // `createSimulation()` returns them together with the handle tests and the
-// local stack use to script image behaviours, pause/advance the kubelet,
+// local stack use to script image behaviours, pause/advance the simulation,
 // resize nodes and find a running pod's local HTTP page.
 import type { Controller } from '../types.js';
+import { DeploymentController } from './deployment.js';
+import { GarbageCollector } from './garbage-collector.js';
+import { type ImageBehaviour, Kubelet, Scripts } from './kubelet.js';
+import { NamespaceController } from './namespace.js';
+import { PodPages } from './pod-pages.js';
+import { QuotaController } from './quota.js';
+import { ReplicaSetController } from './replicaset.js';
+import { delayPresets, Runtime, type SimulationDelays } from './runtime.js';
+import { type NodeCapacity, Scheduler } from './scheduler.js';
+import { ServiceAccountController } from './service-account.js';
+import { PvcProtection, VolumeBinder, type VolumeBindingMode } from './storage.js';
 
-/** Milliseconds each simulated step takes. */
-export interface SimulationDelays {
-  /** ServiceAccount controller: namespace created → `default` SA exists. */
-  serviceAccount: number;
-  /** Scheduler: pod created → bound to a node. */
-  schedule: number;
-  /** Kubelet: image pull (Pulling → Pulled). */
-  pull: number;
-  /** Kubelet: container created → started (Running). */
-  start: number;
-  /** Kubelet: Running → Ready (readiness probe passes). */
-  ready: number;
-  /** Kubelet: back-off between restarts of a crashing container. */
-  crashBackOff: number;
-  /** PV binder: PVC created → Bound. */
-  bind: number;
-}
-
+export type { ImageBehaviour, NodeCapacity, SimulationDelays, VolumeBindingMode };
 export type DelayPreset = 'zero' | 'realistic';
 
-/** What a container does when the kubelet starts it (per image or namespace). */
-export type ImageBehaviour =
-  | 'Run' // pulls, starts, becomes Ready
-  | 'ErrImagePull' // ErrImagePull then ImagePullBackOff; pod stays Pending
-  | 'CrashLoopBackOff' // starts, exits, restarts with growing restartCount; Running, not Ready
-  | 'CreateContainerConfigError' // `container has runAsNonRoot and image will run as root`
-  | 'NeverReady'; // Running, readiness never passes
-
-export interface NodeCapacity {
-  /** Quantity strings as in Kubernetes: '4', '8Gi', '110'. */
-  cpu: string;
-  memory: string;
-  pods: string;
-}
-
 export interface KubeletOptions {
-  /** 'zero' (default, for tests), 'realistic' (the demo: a few seconds), or explicit values. */
+  /** 'zero' (default, for tests), 'realistic' (the demo: a few seconds per step), or explicit values over 'zero'. */
   delays?: DelayPreset | Partial<SimulationDelays>;
-  /** Three nodes by default, each with this capacity. */
+  /** Simulated nodes (3 by default), each with this capacity (4 cpu, 16Gi, 110 pods by default). */
   nodeCount?: number;
   nodeCapacity?: Partial<NodeCapacity>;
-  /** Storage class used when a PVC names none; 'standard' (Immediate) by default. */
-  defaultStorageClass?: string;
-  /** Serve a small HTTP page on 127.0.0.1 for each Running pod (behaviour 17). Off by default. */
+  /** Binding mode of the default StorageClass `standard`; `wait-for-first-consumer` always waits. */
+  defaultVolumeBindingMode?: VolumeBindingMode;
+  /** Serve a small HTTP page on 127.0.0.1 for each Ready pod (behaviour 17). Off by default. */
   servePods?: boolean;
-  /** Start with the kubelet paused (tests advance it by hand). */
+  /** Start paused (tests then advance() by hand). */
   paused?: boolean;
 }
 
-/** The handle to the simulated scheduler/kubelet, for tests, benchmarks and the local stack. */
+/** The handle to the simulated cluster components, for tests, benchmarks and the local stack. */
 export interface Simulation {
-  /** Script what containers with this image do (exact image string, or repository without tag). */
+  /** What containers with this image do: exact image, or repository without tag. */
   scriptImage(image: string, behaviour: ImageBehaviour): void;
-  /** Script what every container in this namespace does (image scripts win). */
+  /** What every container in this namespace does (image scripts win). */
   scriptNamespace(namespace: string, behaviour: ImageBehaviour): void;
   clearScripts(): void;
-  /** Stop the kubelet's and scheduler's progress; timers due while paused wait for advance/resume. */
+  /** Freeze every simulated step (controllers, scheduler, kubelet); steps due meanwhile wait. */
   pause(): void;
   resume(): void;
-  /** While paused: run the steps due within `ms` of simulated time, then settle. */
+  /** While paused: run the steps due within `ms` of simulated time (the clock moves too), then settle. */
   advance(ms: number): Promise<void>;
-  /** Resolve once no controller work is due now (queues drained, zero-delay steps done). */
+  /** Resolves once no step is running or due now. */
   settle(): Promise<void>;
-  /** Capacity of every simulated node (e.g. to make scheduling fail with Insufficient cpu). */
-  setNodeCapacity(capacity: Partial<NodeCapacity>): void;
-  /** http://127.0.0.1:<port>/ of a Running pod's page when servePods is on. */
+  /** Capacity of every simulated node (e.g. cpu '100m' to make scheduling fail). */
+  setNodeCapacity(capacity: Partial<NodeCapacity>): Promise<void>;
+  /** `http://127.0.0.1:<port>/` of a Ready pod's page (servePods on), else undefined. */
   podEndpoint(namespace: string, name: string): string | undefined;
+  /** The page of a Ready pod selected by a Service (what a route to the Service reaches). */
+  serviceEndpoint(namespace: string, service: string): string | undefined;
 }
 
 export interface SimulationSet {
@@ -78,23 +59,75 @@ export interface SimulationSet {
   simulation: Simulation;
 }
 
+function resolveDelays(d: KubeletOptions['delays']): SimulationDelays {
+  if (d === 'realistic') return { ...delayPresets.realistic };
+  if (d === 'zero' || d === undefined) return { ...delayPresets.zero };
+  return { ...delayPresets.zero, ...d };
+}
+
 /** Controllers plus the handle that drives them. Wire `controllers` into the server, expose `simulation`. */
-export function createSimulation(_opts: KubeletOptions = {}): SimulationSet {
-  const noop = () => {};
-  return {
-    controllers: [],
-    simulation: {
-      scriptImage: noop,
-      scriptNamespace: noop,
-      clearScripts: noop,
-      pause: noop,
-      resume: noop,
-      advance: async () => {},
-      settle: async () => {},
-      setNodeCapacity: noop,
-      podEndpoint: () => undefined,
+export function createSimulation(opts: KubeletOptions = {}): SimulationSet {
+  const rt = new Runtime(resolveDelays(opts.delays), opts.paused ?? false);
+  const scripts = new Scripts();
+  const pages = new PodPages(opts.servePods ?? false);
+  const scheduler = new Scheduler(rt, opts.nodeCount ?? 3, opts.nodeCapacity ?? {});
+  const components: Controller[] = [
+    new ServiceAccountController(rt),
+    new NamespaceController(rt),
+    new GarbageCollector(rt),
+    new QuotaController(rt),
+    new VolumeBinder(rt, { defaultBindingMode: opts.defaultVolumeBindingMode }),
+    new PvcProtection(rt),
+    new DeploymentController(rt),
+    new ReplicaSetController(rt),
+    scheduler,
+    new Kubelet(rt, scripts, pages),
+  ];
+  // One controller object per component, all sharing the runtime; the first start attaches the API.
+  const controllers: Controller[] = components.map((c) => ({
+    name: c.name,
+    start(api) {
+      rt.attach(api);
+      c.start(api);
+    },
+    stop() {
+      c.stop();
+      if (c === components[components.length - 1]) {
+        rt.stop();
+        pages.closeAll();
+      }
+    },
+  }));
+  const simulation: Simulation = {
+    scriptImage: (image, b) => scripts.setImage(image, b),
+    scriptNamespace: (ns, b) => scripts.setNamespace(ns, b),
+    clearScripts: () => scripts.clear(),
+    pause: () => rt.pause(),
+    resume: () => rt.resume(),
+    advance: (ms) => rt.advance(ms),
+    async settle() {
+      await rt.settle();
+      await pages.ready();
+    },
+    setNodeCapacity: async (capacity) => {
+      await scheduler.setCapacity(capacity);
+      await rt.settle();
+    },
+    podEndpoint: (ns, name) => pages.endpoint(ns, name),
+    serviceEndpoint(ns, service) {
+      const api = rt.api;
+      const svc = api.get('services', ns, service);
+      const selector: Record<string, string> = svc?.spec?.selector ?? {};
+      if (!svc || !Object.keys(selector).length) return undefined;
+      for (const pod of api.list('pods', { namespace: ns }).items) {
+        if (!Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v)) continue;
+        const url = pages.endpoint(ns, pod.metadata.name!);
+        if (url) return url;
+      }
+      return undefined;
     },
   };
+  return { controllers, simulation };
 }
 
 export function defaultControllers(opts?: KubeletOptions): Controller[] {

@@ -1,0 +1,107 @@
+// Behaviour 17: a Ready simulated pod can serve a small HTTP page on
+// 127.0.0.1, showing the environment it belongs to, its user, and the
+// headers of the request — so the local stack can route a browser (through
+// its forward-auth gateway) to "the environment" and show what arrived.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KubeObject } from '../types.js';
+
+interface Page {
+  server: Server;
+  url?: string;
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  listening?: Promise<void>;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function render(
+  page: Page,
+  headers: Record<string, string | string[] | undefined>,
+  method: string,
+  path: string,
+) {
+  const env = page.labels['lablease.dev/env'] ?? page.name;
+  const user = page.labels['lablease.dev/user'] ?? '';
+  const rows = Object.entries(headers)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`)
+    .join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(env)}</title></head><body>
+<h1>Environment ${escapeHtml(env)}</h1>
+<p>User: <code>${escapeHtml(user)}</code> · Pod: <code>${escapeHtml(page.namespace)}/${escapeHtml(page.name)}</code> (kubesim)</p>
+<p>${escapeHtml(method)} <code>${escapeHtml(path)}</code></p>
+<table>${rows}</table>
+</body></html>`;
+}
+
+export class PodPages {
+  private readonly pages = new Map<string, Page>();
+
+  constructor(private readonly enabled: boolean) {}
+
+  open(pod: KubeObject) {
+    const uid = pod.metadata.uid!;
+    if (!this.enabled || this.pages.has(uid)) return;
+    const page: Page = {
+      namespace: pod.metadata.namespace!,
+      name: pod.metadata.name!,
+      labels: { ...pod.metadata.labels },
+      server: createServer((req, res) => {
+        const body = render(page, req.headers, req.method ?? 'GET', req.url ?? '/');
+        if (req.url === '/healthz') {
+          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+          return;
+        }
+        const json = (req.headers.accept ?? '').includes('application/json');
+        if (json) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              environment: page.labels['lablease.dev/env'] ?? page.name,
+              user: page.labels['lablease.dev/user'] ?? null,
+              pod: `${page.namespace}/${page.name}`,
+              method: req.method,
+              path: req.url,
+              headers: req.headers,
+            }),
+          );
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+      }),
+    };
+    this.pages.set(uid, page);
+    page.listening = new Promise((resolve) => {
+      page.server.listen(0, '127.0.0.1', () => {
+        page.url = `http://127.0.0.1:${(page.server.address() as AddressInfo).port}/`;
+        resolve();
+      });
+    });
+    page.server.unref();
+  }
+
+  close(uid: string) {
+    const page = this.pages.get(uid);
+    if (!page) return;
+    this.pages.delete(uid);
+    page.server.closeAllConnections?.();
+    page.server.close();
+  }
+
+  endpoint(namespace: string, name: string): string | undefined {
+    for (const p of this.pages.values())
+      if (p.namespace === namespace && p.name === name) return p.url;
+    return undefined;
+  }
+
+  /** Resolves once every opened page is listening. */
+  async ready() {
+    await Promise.all([...this.pages.values()].map((p) => p.listening));
+  }
+
+  closeAll() {
+    for (const uid of [...this.pages.keys()]) this.close(uid);
+  }
+}
