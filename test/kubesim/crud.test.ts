@@ -130,17 +130,21 @@ describe('resourceVersion, uid, generation and creationTimestamp', () => {
     expect(dep.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(dep.metadata?.creationTimestamp).toBeInstanceOf(Date);
     expect(dep.metadata?.generation).toBe(1);
+    // Controllers write status meanwhile: read the latest before each replace.
+    const fresh = () => cluster.apps.readNamespacedDeployment({ namespace: ns, name: 'web' });
+    const cur = await fresh();
     const labelled = await cluster.apps.replaceNamespacedDeployment({
       namespace: ns,
       name: 'web',
-      body: { ...dep, metadata: { ...dep.metadata, labels: { app: 'web', x: 'y' } } },
+      body: { ...cur, metadata: { ...cur.metadata, labels: { app: 'web', x: 'y' } } },
     });
     expect(labelled.metadata?.generation).toBe(1);
     expect(labelled.metadata?.uid).toBe(dep.metadata?.uid);
+    const cur2 = await fresh();
     const scaled = await cluster.apps.replaceNamespacedDeployment({
       namespace: ns,
       name: 'web',
-      body: { ...labelled, spec: { ...labelled.spec!, replicas: 2 } },
+      body: { ...cur2, spec: { ...cur2.spec!, replicas: 2 } },
     });
     expect(scaled.metadata?.generation).toBe(2);
     expect(scaled.metadata?.creationTimestamp).toEqual(dep.metadata?.creationTimestamp);

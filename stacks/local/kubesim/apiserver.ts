@@ -223,7 +223,8 @@ export class ApiServer implements ClusterApi {
       });
       return;
     }
-    const name = `${involved.metadata.name}.${randomBytes(8).toString('hex')}`;
+    // Like client-go: the suffix is the time in hex, so events list in the order they happened.
+    const name = `${involved.metadata.name}.${eventSuffix(this.now())}`;
     this.eventKeys.set(aggKey, name);
     await this.createObject(
       resolveResource('events'),
@@ -817,6 +818,14 @@ export class ApiServer implements ClusterApi {
     }
     return out;
   }
+}
+
+let lastEventNanos = 0n;
+function eventSuffix(now: Date): string {
+  let nanos = BigInt(now.getTime()) * 1_000_000n;
+  if (nanos <= lastEventNanos) nanos = lastEventNanos + 1n;
+  lastEventNanos = nanos;
+  return nanos.toString(16);
 }
 
 function preconditionFailed(r: ServedResource, name: string, what: string) {

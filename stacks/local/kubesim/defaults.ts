@@ -29,8 +29,6 @@ export function defaultPodSpec(spec: Record<string, unknown> | undefined) {
   spec.securityContext ??= {};
   spec.schedulerName ??= 'default-scheduler';
   spec.enableServiceLinks ??= true;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  spec.priority ??= 0;
   defaultContainers(spec.containers);
   defaultContainers(spec.initContainers);
   if (Array.isArray(spec.volumes)) {
@@ -65,6 +63,9 @@ export function applyDefaults(kind: string, obj: KubeObject, isCreate: boolean) 
       defaultPodSpec(spec);
       if (spec) spec.serviceAccountName ??= spec.serviceAccount ?? 'default';
       if (spec) spec.serviceAccount = spec.serviceAccountName;
+      // What the Priority admission plugin sets on every pod (not on templates).
+      if (spec) spec.priority ??= 0;
+      if (spec) spec.preemptionPolicy ??= 'PreemptLowerPriority';
       if (isCreate) obj.status = { phase: 'Pending', qosClass: qosClass(spec) };
       break;
     case 'Deployment':

@@ -124,3 +124,49 @@ export function resourceList(group: string, version: string) {
     resources,
   };
 }
+
+const gvPath = (group: string, version: string) =>
+  group ? `apis/${group}/${version}` : `api/${version}`;
+
+/**
+ * /openapi/v3: the index of per-group-version documents. kubectl reads it to
+ * learn that the server validates fields itself (fieldValidation on PATCH), so
+ * it sends `fieldValidation=Strict` instead of downloading schemas.
+ */
+export function openapiV3Index() {
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const { group, version } of groupVersions()) {
+    const p = gvPath(group, version);
+    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=kubesim` };
+  }
+  return { paths };
+}
+
+/** A minimal OpenAPI v3 document for one group/version: each kind's PATCH operation, no schemas. */
+export function openapiV3Doc(group: string, version: string) {
+  const served = RESOURCES.filter((r) => r.group === group && r.version === version);
+  if (!served.length) return undefined;
+  const paths: Record<string, unknown> = {};
+  for (const r of served) {
+    const base = `/${gvPath(group, version)}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.plural}/{name}`;
+    paths[base] = {
+      patch: {
+        operationId: `patch${r.namespaced ? 'Namespaced' : ''}${r.kind}`,
+        parameters: [
+          { name: 'dryRun', in: 'query', schema: { type: 'string' } },
+          { name: 'fieldManager', in: 'query', schema: { type: 'string' } },
+          { name: 'fieldValidation', in: 'query', schema: { type: 'string' } },
+          { name: 'force', in: 'query', schema: { type: 'boolean' } },
+        ],
+        responses: { '200': { description: 'OK' } },
+        'x-kubernetes-action': 'patch',
+        'x-kubernetes-group-version-kind': { group, version, kind: r.kind },
+      },
+    };
+  }
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: `${KUBE_VERSION.gitVersion}+kubesim` },
+    paths,
+  };
+}

@@ -16,6 +16,7 @@ import { loadSnapshot, persistOnChange } from './persistence.js';
 import { resolveResource } from './resources.js';
 import { KubeHttpServer } from './server.js';
 import { Store } from './store.js';
+import { selfSignedCert } from './tls.js';
 import type { AdmissionPlugin, Controller } from './types.js';
 
 export interface KubesimOptions {
@@ -40,9 +41,11 @@ export interface KubesimOptions {
 }
 
 export interface Kubesim {
-  /** http://127.0.0.1:<port> */
+  /** https://127.0.0.1:<port> (self-signed; the kubeconfig carries the CA) */
   url: string;
   token: string;
+  /** PEM of the server certificate, to trust when calling `url` directly. */
+  caPem: string;
   /** A kubeconfig (context 'kubesim') for client-node's loadFromString or kubectl. */
   kubeconfig(): string;
   writeKubeconfig(path: string): Promise<void>;
@@ -81,7 +84,9 @@ export async function startKubesim(opts: KubesimOptions = {}): Promise<Kubesim> 
   const faults = new Faults();
   const requests = new RequestCounter();
   const token = opts.token ?? randomBytes(24).toString('hex');
+  const tls = selfSignedCert();
   const http = new KubeHttpServer({
+    tls,
     api,
     token,
     faults,
@@ -92,10 +97,11 @@ export async function startKubesim(opts: KubesimOptions = {}): Promise<Kubesim> 
   const stopPersisting = opts.persistPath ? persistOnChange(store, opts.persistPath) : undefined;
   for (const c of controllers) c.start(api);
 
-  const kubeconfig = () => kubeconfigYaml(url, token);
+  const kubeconfig = () => kubeconfigYaml(url, token, tls.certPem);
   return {
     url,
     token,
+    caPem: tls.certPem,
     kubeconfig,
     async writeKubeconfig(path) {
       await mkdir(dirname(path), { recursive: true });

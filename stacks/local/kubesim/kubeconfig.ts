@@ -3,12 +3,21 @@
 
 import { stringify } from 'yaml';
 
-export function kubeconfigYaml(server: string, token: string, name = 'kubesim'): string {
+export function kubeconfigYaml(
+  server: string,
+  token: string,
+  caPem: string,
+  name = 'kubesim',
+): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    // client-node 2.x refuses plain http unless TLS verification is (vacuously) skipped.
-    clusters: [{ name, cluster: { server, 'insecure-skip-tls-verify': true } }],
+    clusters: [
+      {
+        name,
+        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
+      },
+    ],
     users: [{ name: `${name}-admin`, user: { token } }],
     contexts: [{ name, context: { cluster: name, user: `${name}-admin`, namespace: 'default' } }],
     'current-context': name,

@@ -4,11 +4,20 @@
 // as the fallback they list), and a Table when kubectl asks for one.
 
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import type { ApiServer, WriteResult } from './apiserver.js';
-import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
+import {
+  apiGroup,
+  coreVersions,
+  groupList,
+  openapiV3Doc,
+  openapiV3Index,
+  resourceList,
+  versionInfo,
+} from './discovery.js';
 import { badRequest, notFound, StatusError } from './errors.js';
 import type { Faults, RequestCounter, RequestInfo, Verb } from './faults.js';
 import { PATCH_CONTENT_TYPES } from './patch.js';
@@ -24,6 +33,8 @@ export interface HttpServerOptions {
   requests: RequestCounter;
   /** How often watches with allowWatchBookmarks get a BOOKMARK (real servers: about a minute). */
   bookmarkIntervalMs?: number;
+  /** TLS identity (HTTPS only: kubectl sends no bearer token over plain HTTP). */
+  tls: { certPem: string; keyPem: string };
 }
 
 /** The user every authenticated HTTP request acts as (kind's admin user name). */
@@ -143,30 +154,33 @@ export class KubeHttpServer {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((e) => {
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        const retryAfter = retryAfterOf(e);
-        if (e instanceof StatusError)
-          sendStatusError(
-            res,
-            e,
-            retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {},
-          );
-        else
-          sendStatusError(
-            res,
-            new StatusError(
-              500,
-              'InternalError',
-              `Internal error occurred: ${(e as Error)?.message ?? e}`,
-            ),
-          );
-      });
-    });
+    const server = createServer(
+      { key: this.opts.tls.keyPem, cert: this.opts.tls.certPem },
+      (req, res) => {
+        this.handle(req, res).catch((e) => {
+          if (res.headersSent) {
+            res.destroy();
+            return;
+          }
+          const retryAfter = retryAfterOf(e);
+          if (e instanceof StatusError)
+            sendStatusError(
+              res,
+              e,
+              retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {},
+            );
+          else
+            sendStatusError(
+              res,
+              new StatusError(
+                500,
+                'InternalError',
+                `Internal error occurred: ${(e as Error)?.message ?? e}`,
+              ),
+            );
+        });
+      },
+    );
     server.keepAliveTimeout = 60_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -174,7 +188,7 @@ export class KubeHttpServer {
       server.listen(port, host, () => resolve());
     });
     const addr = server.address() as AddressInfo;
-    return `http://${host}:${addr.port}`;
+    return `https://${host}:${addr.port}`;
   }
 
   async close() {
@@ -249,8 +263,13 @@ export class KubeHttpServer {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
       return true;
+    } else if (path === 'openapi/v3') body = openapiV3Index();
+    else if (segments[0] === 'openapi' && segments[1] === 'v3') {
+      const [, , root, ...gv] = segments;
+      body =
+        root === 'api' ? openapiV3Doc('', gv[0] ?? '') : openapiV3Doc(gv[0] ?? '', gv[1] ?? '');
     } else if (segments[0] === 'openapi') {
-      // No OpenAPI documents: kubectl then validates without a schema (see README).
+      // No OpenAPI v2 document (see README): kubectl reads v3 above first.
       sendStatusError(
         res,
         new StatusError(404, 'NotFound', 'the server could not find the requested resource', {}),
