@@ -59,7 +59,7 @@ async function main() {
         ? `  Cluster     kubesim at ${p.cluster.server} — kubectl --kubeconfig ${p.cluster.kubeconfigPath} get pods -A`
         : `  Cluster     current kubeconfig context at ${p.cluster.server}`,
       '',
-      '  Sign-in arrives with the identity work; until then the dashboard shows the platform status.',
+      ...signInLines(p.bootstrapAdmin),
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
@@ -74,3 +74,14 @@ main().catch((err) => {
   );
   process.exit(1);
 });
+
+function signInLines(admin: Awaited<ReturnType<typeof startLocalPlatform>>['bootstrapAdmin']) {
+  if (!admin) return ['  Sign in with your local account.'];
+  return [
+    admin.firstStart
+      ? '  First start: a bootstrap admin was created. Sign in with'
+      : '  Bootstrap admin (until its password is changed):',
+    `    email     ${admin.email}`,
+    `    password  ${admin.password}   (one-time; you will be asked to change it — also in ${admin.file})`,
+  ];
+}

@@ -9,11 +9,20 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { serve } from '@hono/node-server';
+import { createAuth } from '../../core/auth/index.js';
+import { loadConfig } from '../../core/config.js';
+import { createDocumentClient } from '../../core/store/client.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startSqsEventSource } from './event-source.js';
 import { startKubesim } from './kubesim/index.js';
 import { freePort } from './ports.js';
 import { startSchedule } from './schedule.js';
+import {
+  BOOTSTRAP_ADMIN_FILE,
+  localSigningKeys,
+  readBootstrapAdmin,
+  writeBootstrapAdmin,
+} from './secrets.js';
 import { createIntentQueues, startSqsLocal } from './sqs-local.js';
 import { ensureTable } from './table.js';
 import { startWeb } from './web.js';
@@ -39,6 +48,10 @@ export interface LocalPlatformOptions {
 
 export interface LocalPlatform {
   apiUrl: string;
+  /** The bootstrap admin while its one-time password file exists. */
+  bootstrapAdmin:
+    | { email: string; password: string; file: string; firstStart: boolean }
+    | undefined;
   webUrl: string | undefined;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
@@ -112,6 +125,8 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
     // The web origin must be known before the API starts: it is the only
     // origin the API's CORS and CSRF checks accept.
     const webPort = opts.webPort === false ? undefined : opts.webPort || (await freePort());
+    // The API's own URL is the issuer of its access tokens: known before it starts.
+    const apiPort = opts.apiPort || (await freePort());
     Object.assign(process.env, {
       WEB_ORIGIN: `http://localhost:${webPort ?? 5173}`,
       LABLEASE_STAGE: 'local',
@@ -122,15 +137,18 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SQS_ENDPOINT: sqsLocal.endpoint,
       INTENT_QUEUE_URL: queues.queueUrl,
+      API_URL: `http://localhost:${apiPort}`,
+      AUTH_SIGNING_KEYS: await localSigningKeys(stateDir),
       LABLEASE_CLUSTER: opts.cluster,
       LABLEASE_CLUSTER_SERVER: cluster.server,
       ...(cluster.kubeconfigPath ? { KUBECONFIG: cluster.kubeconfigPath } : {}),
     });
 
     const { app } = await import('../../functions/api.js');
-    const server = await listen(app.fetch, opts.apiPort);
+    const server = await listen(app.fetch, apiPort);
     stops.push(() => closeServer(server));
-    const apiUrl = `http://localhost:${(server.address() as { port: number }).port}`;
+    const apiUrl = `http://localhost:${apiPort}`;
+    const bootstrapAdmin = await ensureBootstrapAdmin(stateDir);
 
     const provisioner = await import('../../functions/provisioner.js');
     const eventSource = startSqsEventSource({
@@ -165,6 +183,7 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
 
     return {
       apiUrl,
+      bootstrapAdmin,
       webUrl,
       dynamodbEndpoint: dynamo.endpoint,
       sqsEndpoint: sqsLocal.endpoint,
@@ -181,6 +200,24 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
     await stop();
     throw err;
   }
+}
+
+/**
+ * Creates the bootstrap admin on first start and keeps its one-time password
+ * in the state folder; answers what to show in the banner.
+ */
+async function ensureBootstrapAdmin(stateDir: string) {
+  const config = loadConfig();
+  const auth = await createAuth(config, createDocumentClient(config));
+  const created = await auth.localAccounts.ensureBootstrapAdmin(
+    config.auth.bootstrapAdminEmail,
+    config.auth.defaultTier,
+  );
+  if (created) writeBootstrapAdmin(stateDir, created);
+  const known = created ?? readBootstrapAdmin(stateDir);
+  return known
+    ? { ...known, file: join(stateDir, BOOTSTRAP_ADMIN_FILE), firstStart: created !== undefined }
+    : undefined;
 }
 
 async function startCluster(opts: LocalPlatformOptions, stateDir: string) {
