@@ -2,6 +2,7 @@
 // free port, talk to it through the real @kubernetes/client-node over HTTP,
 // and read API errors (ApiException) as the v1 Status the server sent.
 
+import { request as httpsRequest } from 'node:https';
 import {
   ApiException,
   AppsV1Api,
@@ -117,4 +118,53 @@ export async function createNamespace(
     await new Promise((r) => setTimeout(r, 10));
   }
   return name;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON body
+  json: any;
+}
+
+/** A raw HTTPS request to kubesim (bearer token and CA applied), for header-level assertions. */
+export function rawRequest(
+  sim: Kubesim,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  const payload =
+    body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${sim.url}${path}`,
+      {
+        method,
+        ca: sim.caPem,
+        headers: {
+          Authorization: `Bearer ${sim.token}`,
+          ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {}
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
 }
