@@ -146,7 +146,12 @@ export function rawRequest(
         ca: sim.caPem,
         headers: {
           Authorization: `Bearer ${sim.token}`,
-          ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(payload !== undefined
+            ? {
+                'Content-Type': 'application/json',
+                'Content-Length': String(Buffer.byteLength(payload)),
+              }
+            : {}),
           ...headers,
         },
       },
