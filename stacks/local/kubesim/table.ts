@@ -134,6 +134,26 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'StorageClass', cell: (o) => o.spec?.storageClassName ?? '<unset>' },
     ageCol,
   ],
+  ConfigMap: [
+    name,
+    {
+      name: 'Data',
+      type: 'integer',
+      cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+    },
+    ageCol,
+  ],
+  Secret: [
+    name,
+    { name: 'Type', cell: (o) => o.type ?? 'Opaque' },
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length },
+    ageCol,
+  ],
+  ServiceAccount: [
+    name,
+    { name: 'Secrets', type: 'integer', cell: (o) => (o.secrets ?? []).length },
+    ageCol,
+  ],
   Namespace: [name, { name: 'Status', cell: (o) => o.status?.phase ?? 'Active' }, ageCol],
   Node: [
     name,
