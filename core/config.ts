@@ -52,7 +52,23 @@ const Env = z.object({
   LOCAL_ACCOUNTS: z.enum(['true', 'false']).default('true'),
   BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@lablease.local'),
   DEFAULT_TIER: z.string().min(1).default('free'),
+  /** OIDC sign-in is on when a client id is set. */
+  OIDC_ISSUER: z.url().default('https://accounts.google.com'),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().default('openid email profile'),
+  OIDC_PROVIDER_NAME: z.string().min(1).default('Google'),
+  /** Comma-separated; empty lets any verified email sign in. */
+  ALLOWED_EMAIL_DOMAINS: z.string().default(''),
+  /** Comma-separated emails that are admins (checked at every OIDC sign-in). */
+  ADMIN_EMAILS: z.string().default(''),
 });
+
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean);
 
 export type Config = {
   stage: string;
@@ -79,6 +95,17 @@ export type Config = {
     localAccounts: boolean;
     bootstrapAdminEmail: string;
     defaultTier: string;
+    oidc:
+      | {
+          issuer: string;
+          clientId: string;
+          clientSecret: string | undefined;
+          scopes: string;
+          providerName: string;
+          allowedEmailDomains: string[];
+          adminEmails: string[];
+        }
+      | undefined;
   };
 };
 
@@ -127,6 +154,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       localAccounts: e.LOCAL_ACCOUNTS === 'true',
       bootstrapAdminEmail: e.BOOTSTRAP_ADMIN_EMAIL,
       defaultTier: e.DEFAULT_TIER,
+      oidc: e.OIDC_CLIENT_ID
+        ? {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            scopes: e.OIDC_SCOPES,
+            providerName: e.OIDC_PROVIDER_NAME,
+            allowedEmailDomains: list(e.ALLOWED_EMAIL_DOMAINS),
+            adminEmails: list(e.ADMIN_EMAILS),
+          }
+        : undefined,
     },
   };
 }

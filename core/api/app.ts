@@ -54,6 +54,11 @@ const Info = z
       }),
       cluster: z.object({ kind: z.string(), server: z.string().optional() }),
     }),
+    /** How people sign in here, for the dashboard's sign-in page. */
+    signIn: z.object({
+      localAccounts: z.boolean(),
+      oidc: z.object({ name: z.string() }).nullable(),
+    }),
   })
   .openapi('Info');
 
@@ -122,6 +127,10 @@ export function createApp(deps: AppDeps) {
           commit: deps.config.commit,
           stage: deps.config.stage,
           backends: deps.backends,
+          signIn: {
+            localAccounts: deps.config.auth.localAccounts,
+            oidc: deps.config.auth.oidc ? { name: deps.config.auth.oidc.providerName } : null,
+          },
         },
         200,
       ),

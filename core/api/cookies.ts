@@ -34,3 +34,16 @@ export function clearSessionCookies(c: Context) {
 
 export const accessCookie = (c: Context) => getCookie(c, ACCESS_COOKIE);
 export const refreshCookie = (c: Context) => getCookie(c, REFRESH_COOKIE);
+
+/** Binds an OIDC sign-in to the browser that started it (login CSRF). Lax: it must ride the provider's top-level redirect back. */
+export const OIDC_STATE_COOKIE = '__Host-lablease_oidc';
+
+export function setOidcStateCookie(c: Context, state: string) {
+  setCookie(c, OIDC_STATE_COOKIE, state, { ...base, maxAge: 600 });
+}
+
+export const oidcStateCookie = (c: Context) => getCookie(c, OIDC_STATE_COOKIE);
+
+export function clearOidcStateCookie(c: Context) {
+  deleteCookie(c, OIDC_STATE_COOKIE, base);
+}

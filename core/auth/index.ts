@@ -4,12 +4,14 @@ import type { JWK } from 'jose';
 import { type Config, ConfigError } from '../config.js';
 import { ApiTokenStore } from '../store/api-tokens.js';
 import type { DocumentClient } from '../store/client.js';
+import { OidcStore } from '../store/oidc.js';
 import { RateLimits } from '../store/rate-limits.js';
 import { SessionStore } from '../store/sessions.js';
 import { UserStore } from '../store/users.js';
 import { AccessTokens } from './access-token.js';
 import { ApiTokens } from './api-tokens.js';
 import { LocalAccounts } from './local-accounts.js';
+import { OidcSignIn } from './oidc.js';
 import type { ScryptCost } from './password.js';
 import { SessionManager } from './sessions.js';
 
@@ -22,6 +24,7 @@ export interface Auth {
   sessions: SessionManager;
   localAccounts: LocalAccounts;
   apiTokens: ApiTokens;
+  oidc: OidcSignIn;
 }
 
 export async function createAuth(
@@ -69,5 +72,14 @@ export async function createAuth(
       now,
     }),
     apiTokens: new ApiTokens({ tokens: new ApiTokenStore(doc, config.tableName), users, now }),
+    oidc: new OidcSignIn({
+      settings: config.auth.oidc,
+      store: new OidcStore(doc, config.tableName),
+      users,
+      redirectUri: `${config.apiUrl}/auth/callback`,
+      webOrigin: config.webOrigin,
+      defaultTier: config.auth.defaultTier,
+      now,
+    }),
   };
 }

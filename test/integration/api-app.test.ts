@@ -52,6 +52,7 @@ describe('the API app', () => {
         },
         cluster: { kind: 'kubesim (Kubernetes API emulator)', server: 'http://127.0.0.1:6443' },
       },
+      signIn: { localAccounts: true, oidc: null },
     });
   });
 

@@ -4,9 +4,17 @@ import type { Context } from 'hono';
 import { TooManyAttempts, Unauthenticated } from '../../auth/errors.js';
 import type { Auth } from '../../auth/index.js';
 import { PASSWORD_MAX_LENGTH } from '../../auth/password.js';
+import { DomainError } from '../../errors.js';
 import type { User } from '../../store/users.js';
 import type { AppEnv } from '../context.js';
-import { clearSessionCookies, refreshCookie, setSessionCookies } from '../cookies.js';
+import {
+  clearOidcStateCookie,
+  clearSessionCookies,
+  oidcStateCookie,
+  refreshCookie,
+  setOidcStateCookie,
+  setSessionCookies,
+} from '../cookies.js';
 import { principalOf } from '../middleware/authenticate.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
 import { validationHook } from '../validation.js';
@@ -148,6 +156,46 @@ export function authRoutes(deps: AuthRouteDeps) {
       if (familyId) await auth.sessions.end(familyId);
       clearSessionCookies(c);
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/login',
+      request: { query: z.object({ returnTo: z.string().max(2048).optional() }) },
+      responses: { 302: { description: "Redirect to the identity provider's sign-in." } },
+    }),
+    async (c) => {
+      const { url, state } = await auth.oidc.begin(c.req.valid('query').returnTo);
+      setOidcStateCookie(c, state);
+      return c.redirect(url, 302);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/callback',
+      responses: {
+        302: { description: 'Signed in: redirect to the dashboard (or to it with signin_error).' },
+      },
+    }),
+    async (c) => {
+      const browserState = oidcStateCookie(c);
+      clearOidcStateCookie(c);
+      try {
+        const { user, returnTo } = await auth.oidc.complete(new URL(c.req.url), browserState);
+        setSessionCookies(c, await auth.sessions.start(user), now());
+        await auth.users.touch(user.id, now());
+        return c.redirect(returnTo, 302);
+      } catch (err) {
+        // A browser landed here: send it to the dashboard with a reason, not to a JSON page.
+        if (!(err instanceof DomainError) || err.status >= 500) throw err;
+        const to = new URL('/', deps.webOrigin);
+        to.searchParams.set('signin_error', err.code);
+        return c.redirect(to.href, 302);
+      }
     },
   );
 

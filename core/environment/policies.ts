@@ -1,0 +1,199 @@
+// Tier policies, pure: what a user may ask for (template, cpu, memory) and how
+// many environments they may have. Counts come from the store's counters,
+// which enforce the same limits atomically (conditions in the transaction);
+// these checks give the readable answer first.
+import { DomainError, type FieldError, ValidationFailed } from '../errors.js';
+import {
+  DisplayName,
+  type Resources,
+  Resources as ResourcesSchema,
+  type Settings,
+  type Spec,
+  type Template,
+  type TierLimits,
+} from './model.js';
+import { formatCpu, formatMemory, parseCpu, parseMemory } from './quantity.js';
+
+export type Limit = 'running' | 'total' | 'global-running';
+
+/** A limit of the user's tier (or of the installation) is reached. 409: stop or delete one and retry. */
+export class LimitReached extends DomainError {
+  constructor(
+    readonly limit: Limit,
+    readonly max: number,
+  ) {
+    super('limit-reached', 'Limit reached', 409, limitDetail(limit, max));
+  }
+}
+
+function limitDetail(limit: Limit, max: number): string {
+  const plural = max === 1 ? 'environment' : 'environments';
+  switch (limit) {
+    case 'running':
+      return `limit of ${max} running ${plural} reached; stop one first`;
+    case 'total':
+      return `limit of ${max} ${plural} reached; delete one first`;
+    case 'global-running':
+      return `the installation's limit of ${max} running ${plural} is reached; try again later`;
+  }
+}
+
+export class UnknownTier extends DomainError {
+  constructor(tier: string) {
+    super(
+      'unknown-tier',
+      'Unknown tier',
+      403,
+      `Your tier "${tier}" is not configured; ask an administrator.`,
+    );
+  }
+}
+
+export function tierLimits(settings: Settings, tier: string): TierLimits {
+  const limits = Object.hasOwn(settings.tiers, tier) ? settings.tiers[tier] : undefined;
+  if (!limits) throw new UnknownTier(tier);
+  return limits;
+}
+
+export const isTemplateAvailable = (template: Template, tier: string): boolean =>
+  template.enabled && template.tiers.includes(tier);
+
+export const availableTemplates = (templates: Template[], tier: string): Template[] =>
+  templates.filter((t) => isTemplateAvailable(t, tier));
+
+/** What a client sends to create an environment; everything else is decided here. */
+export interface SpecRequest {
+  name: unknown;
+  templateId: string;
+  resources?: { cpu?: unknown; memory?: unknown };
+}
+
+/**
+ * The spec to store, or ValidationFailed with every field error at once.
+ * A template the tier may not use answers as if it did not exist.
+ */
+export function resolveSpec(
+  request: SpecRequest,
+  context: {
+    template: Template | undefined;
+    tier: string;
+    limits: TierLimits;
+    /** naming.volumeNameFor(envId), decided by the caller once. */
+    volumeName: string;
+  },
+): Spec {
+  const errors: FieldError[] = [];
+  const name = DisplayName.safeParse(request.name);
+  if (!name.success)
+    errors.push({ field: 'name', message: name.error.issues[0]?.message ?? 'invalid name' });
+  const { template, limits } = context;
+  if (!template || !isTemplateAvailable(template, context.tier)) {
+    errors.push({ field: 'templateId', message: 'no such template is available to you' });
+    throw new ValidationFailed(errors);
+  }
+  const resources = resolveResources(request.resources ?? {}, template, limits, errors);
+  if (errors.length || !name.success || !resources) throw new ValidationFailed(errors);
+  return {
+    name: name.data,
+    templateId: template.id,
+    resources,
+    volume: {
+      name: context.volumeName,
+      sizeGi: Math.min(template.volumeSizeGi, limits.volumeSizeGi),
+    },
+  };
+}
+
+function resolveResources(
+  requested: { cpu?: unknown; memory?: unknown },
+  template: Template,
+  limits: TierLimits,
+  errors: FieldError[],
+): Resources | undefined {
+  const parsed = ResourcesSchema.safeParse({
+    cpu: requested.cpu ?? template.defaultResources.cpu,
+    memory: requested.memory ?? template.defaultResources.memory,
+  });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      errors.push({ field: `resources.${issue.path.join('.')}`, message: issue.message });
+    return undefined;
+  }
+  const cpu = parseCpu(parsed.data.cpu)!;
+  const maxCpu = Math.min(parseCpu(template.maxResources.cpu)!, parseCpu(limits.maxCpu)!);
+  if (cpu > maxCpu)
+    errors.push({ field: 'resources.cpu', message: `cpu must be at most ${formatCpu(maxCpu)}` });
+  const memory = parseMemory(parsed.data.memory)!;
+  const maxMemory = Math.min(
+    parseMemory(template.maxResources.memory)!,
+    parseMemory(limits.maxMemory)!,
+  );
+  if (memory > maxMemory)
+    errors.push({
+      field: 'resources.memory',
+      message: `memory must be at most ${formatMemory(maxMemory)}`,
+    });
+  return parsed.data;
+}
+
+/** What the user (and the installation) has now, from the counters. */
+export interface Usage {
+  /** The user's environments whose desired state is running. */
+  running: number;
+  /** The user's environments not deleted. */
+  total: number;
+  /** All running environments of the installation. */
+  globalRunning: number;
+}
+
+/** Throws LimitReached when creating one more (running) environment would exceed a limit. */
+export function checkCreate(usage: Usage, limits: TierLimits, settings: Settings): void {
+  if (usage.total >= limits.maxTotal) throw new LimitReached('total', limits.maxTotal);
+  checkStart(usage, limits, settings);
+}
+
+/** Throws LimitReached when starting one more environment would exceed a limit. */
+export function checkStart(
+  usage: Pick<Usage, 'running' | 'globalRunning'>,
+  limits: TierLimits,
+  settings: Settings,
+): void {
+  if (usage.running >= limits.maxRunning) throw new LimitReached('running', limits.maxRunning);
+  if (usage.globalRunning >= settings.maxRunningGlobal)
+    throw new LimitReached('global-running', settings.maxRunningGlobal);
+}
+
+export interface CullDecision {
+  /** When the environment will be culled if nothing changes. */
+  cullAt: Date;
+  reason: 'Idle' | 'MaxLifetime';
+  /** Inside the warning window: tell the user. */
+  warn: boolean;
+  /** Due: stop it now (its volume is kept). */
+  cull: boolean;
+}
+
+/**
+ * When a running environment is culled: idle timeout after its last activity
+ * (or its start, if no activity was ever seen), or its maximum lifetime,
+ * whichever comes first. Undefined when it has not started.
+ */
+export function cullDecision(
+  status: { startedAt?: string; lastActivityAt?: string },
+  limits: TierLimits,
+  settings: Pick<Settings, 'cullWarningMinutes'>,
+  now: Date,
+): CullDecision | undefined {
+  if (!status.startedAt) return undefined;
+  const started = Date.parse(status.startedAt);
+  const active = Math.max(started, status.lastActivityAt ? Date.parse(status.lastActivityAt) : 0);
+  const idleAt = active + limits.idleTimeoutMinutes * 60_000;
+  const maxAt = started + limits.maxLifetimeHours * 3_600_000;
+  const at = Math.min(idleAt, maxAt);
+  return {
+    cullAt: new Date(at),
+    reason: idleAt <= maxAt ? 'Idle' : 'MaxLifetime',
+    warn: now.getTime() >= at - settings.cullWarningMinutes * 60_000,
+    cull: now.getTime() >= at,
+  };
+}
