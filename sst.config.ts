@@ -1,0 +1,25 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+// The Lablease app on AWS: `npx sst deploy --stage <stage>`. One file per
+// concern under stacks/; each exports what the others link to.
+
+export default $config({
+  app(input) {
+    const production = input?.stage === 'production' || input?.stage === 'prod';
+    return {
+      name: 'lablease',
+      home: 'aws',
+      // Never delete a production table or queue on `sst remove`.
+      removal: production ? 'retain' : 'remove',
+      protect: production,
+    };
+  },
+  async run() {
+    const { secrets } = await import('./stacks/secrets');
+    const { table } = await import('./stacks/table');
+    const { intents } = await import('./stacks/queues');
+    const { api } = await import('./stacks/api');
+    await import('./stacks/jobs');
+    const { web } = await import('./stacks/web');
+    return { api: api.url, web: web.url, table: table.name, queue: intents.url, secrets: Object.keys(secrets).join(',') };
+  },
+});
