@@ -78,13 +78,50 @@ function parseResourcePath(segments: string[]): Route | undefined {
   return { resource, namespace, name: rest[1], subresource: rest[2], watchPath };
 }
 
+/**
+ * Stored objects are immutable once written (store.ts), so each one's JSON
+ * is computed once and reused by every list, get and watch that sends it —
+ * the reconciler's periodic full lists then cost little more than a copy.
+ */
+const jsonCache = new WeakMap<object, Buffer>();
+export function objectJson(obj: object): Buffer {
+  let bytes = jsonCache.get(obj);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(obj));
+    jsonCache.set(obj, bytes);
+  }
+  return bytes;
+}
+
+const COMMA = Buffer.from(',');
+
+/** A List body from cached item JSON. */
+function listJson(kind: string, apiVersion: string, metadata: object, items: object[]): Buffer {
+  const parts: Buffer[] = [
+    Buffer.from(
+      `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`,
+    ),
+  ];
+  items.forEach((item, i) => {
+    if (i) parts.push(COMMA);
+    parts.push(objectJson(item));
+  });
+  parts.push(Buffer.from(']}'));
+  return Buffer.concat(parts);
+}
+
+/** Pre-serialized JSON, passed through `send` untouched. */
+class RawJson {
+  constructor(readonly bytes: Buffer) {}
+}
+
 function send(
   res: ServerResponse,
   code: number,
   body: unknown,
   headers: Record<string, string | string[]> = {},
 ) {
-  const text = JSON.stringify(body);
+  const text = body instanceof RawJson ? body.bytes : JSON.stringify(body);
   res.writeHead(code, {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',
@@ -321,7 +358,7 @@ export class KubeHttpServer {
           200,
           table
             ? toTable(r.kind, [obj], now, { resourceVersion: obj.metadata.resourceVersion })
-            : obj,
+            : new RawJson(objectJson(obj)),
         );
       }
       case 'list': {
@@ -338,12 +375,9 @@ export class KubeHttpServer {
           ...(result.continue ? { continue: result.continue } : {}),
         };
         if (table) return send(res, 200, toTable(r.kind, result.items, now, metadata));
-        return send(res, 200, {
-          kind: `${r.kind}List`,
-          apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
-          metadata,
-          items: result.items,
-        });
+        const listKind = `${r.kind}List`;
+        const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+        return send(res, 200, new RawJson(listJson(listKind, apiVersion, metadata, result.items)));
       }
       case 'watch':
         return this.watch(req, res, r, ns, query, table, dropWatchAfterMs, route.name);
@@ -505,7 +539,17 @@ export class KubeHttpServer {
         obj = toTable(r.kind, [object as KubeObject], api.now(), {}, !headersShown);
         headersShown = true;
       }
-      res.write(`${JSON.stringify({ type, object: obj })}\n`);
+      const objText =
+        obj === object && type !== 'ERROR' && type !== 'BOOKMARK'
+          ? objectJson(object as object)
+          : JSON.stringify(obj);
+      res.write(
+        Buffer.concat([
+          Buffer.from(`{"type":"${type}","object":`),
+          Buffer.from(objText),
+          Buffer.from('}\n'),
+        ]),
+      );
     };
 
     let startRv: number;
