@@ -20,6 +20,12 @@ export default $config({
     const { api } = await import('./stacks/api');
     await import('./stacks/jobs');
     const { web } = await import('./stacks/web');
-    return { api: api.url, web: web.url, table: table.name, queue: intents.url, secrets: Object.keys(secrets).join(',') };
+    return {
+      api: api.url,
+      web: web.url,
+      table: table.name,
+      queue: intents.url,
+      secrets: Object.keys(secrets).join(','),
+    };
   },
 });

@@ -1,8 +1,9 @@
 // What every function is given: the table, the queue, the secrets, and the
 // non-secret configuration (core/config.ts reads it, validated, at start).
+
+import { intents } from './queues';
 import { secrets } from './secrets';
 import { table } from './table';
-import { intents } from './queues';
 
 export const link = [table, intents, ...Object.values(secrets)];
 

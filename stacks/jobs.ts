@@ -2,11 +2,18 @@
 // reconciler every minute. Bounded concurrency keeps the Kubernetes API's load
 // bounded whatever the queue depth.
 import { functionDefaults } from './environment';
-import { PROVISIONER_TIMEOUT_SECONDS, deadLetters, intents } from './queues';
+import { deadLetters, intents, PROVISIONER_TIMEOUT_SECONDS } from './queues';
 
 intents.subscribe(
-  { ...functionDefaults, handler: 'functions/provisioner.handler', timeout: `${PROVISIONER_TIMEOUT_SECONDS} seconds` },
-  { batch: { size: 10, window: '1 second', partialResponses: true }, transform: { eventSourceMapping: { scalingConfig: { maximumConcurrency: 5 } } } },
+  {
+    ...functionDefaults,
+    handler: 'functions/provisioner.handler',
+    timeout: `${PROVISIONER_TIMEOUT_SECONDS} seconds`,
+  },
+  {
+    batch: { size: 10, window: '1 second', partialResponses: true },
+    transform: { eventSourceMapping: { scalingConfig: { maximumConcurrency: 5 } } },
+  },
 );
 
 new sst.aws.Cron('Reaper', {

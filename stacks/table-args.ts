@@ -8,7 +8,10 @@ type FieldType = 'string' | 'number' | 'binary';
 export interface DynamoArgs {
   fields: Record<string, FieldType>;
   primaryIndex: { hashKey: string; rangeKey?: string };
-  globalIndexes: Record<string, { hashKey: string; rangeKey?: string; projection: 'all' | 'keys-only' }>;
+  globalIndexes: Record<
+    string,
+    { hashKey: string; rangeKey?: string; projection: 'all' | 'keys-only' }
+  >;
   ttl: string;
 }
 
@@ -23,14 +26,24 @@ function keys(schema: Array<{ AttributeName?: string; KeyType?: string }> | unde
 
 export function dynamoArgs(): DynamoArgs {
   const fields = Object.fromEntries(
-    (tableDefinition.AttributeDefinitions ?? []).map((a) => [a.AttributeName!, FIELD_TYPES[a.AttributeType!]!]),
+    (tableDefinition.AttributeDefinitions ?? []).map((a) => [
+      a.AttributeName!,
+      FIELD_TYPES[a.AttributeType!]!,
+    ]),
   );
   const globalIndexes = Object.fromEntries(
     (tableDefinition.GlobalSecondaryIndexes ?? []).map((gsi) => {
-      if (gsi.Projection?.ProjectionType === 'INCLUDE') throw new Error(`${gsi.IndexName}: INCLUDE projections are not mapped`);
-      const projection = gsi.Projection?.ProjectionType === 'KEYS_ONLY' ? ('keys-only' as const) : ('all' as const);
+      if (gsi.Projection?.ProjectionType === 'INCLUDE')
+        throw new Error(`${gsi.IndexName}: INCLUDE projections are not mapped`);
+      const projection =
+        gsi.Projection?.ProjectionType === 'KEYS_ONLY' ? ('keys-only' as const) : ('all' as const);
       return [gsi.IndexName!, { ...keys(gsi.KeySchema), projection }];
     }),
   );
-  return { fields, primaryIndex: keys(tableDefinition.KeySchema), globalIndexes, ttl: TTL_ATTRIBUTE };
+  return {
+    fields,
+    primaryIndex: keys(tableDefinition.KeySchema),
+    globalIndexes,
+    ttl: TTL_ATTRIBUTE,
+  };
 }
