@@ -138,8 +138,15 @@ export const Status = z.object({
   startedAt: Timestamp.optional(),
   cullAt: Timestamp.optional(),
   failure: Failure.optional(),
-  /** Where the current start is: its step, since when, and when the attempt began. */
-  progress: z.object({ step: ProgressStep, since: Timestamp, attemptSince: Timestamp }).optional(),
+  /** Where the current start is: its step, since when, when the attempt began, for which generation. */
+  progress: z
+    .object({
+      step: ProgressStep,
+      since: Timestamp,
+      attemptSince: Timestamp,
+      generation: z.number().int().min(1),
+    })
+    .optional(),
 });
 export type Status = z.infer<typeof Status>;
 
