@@ -55,10 +55,28 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   if (opts.inMemory && opts.dbPath)
     throw new Error('DynamoDB Local: pass inMemory or dbPath, not both');
   const dir = await ensureDynamoDbJar();
-  const port = opts.port ?? (await freePort());
   const storage = opts.dbPath ? ['-dbPath', resolve(opts.dbPath)] : ['-inMemory'];
   if (opts.dbPath) await mkdir(resolve(opts.dbPath), { recursive: true });
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
+  if (opts.port !== undefined) return launch(dir, opts.port, storage, timeoutMs);
+  // A port free a moment ago can be taken before Java binds it: try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(dir, await freePort(), storage, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof PortInUse) || attempt === 3) throw error;
+    }
+  }
+}
 
+class PortInUse extends Error {}
+
+async function launch(
+  dir: string,
+  port: number,
+  storage: string[],
+  timeoutMs: number,
+): Promise<DynamoDbLocal> {
   const javaArgs = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
     '-jar',
@@ -93,7 +111,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   };
 
   try {
-    await waitUntilAnswering(endpoint, child, output, opts.startTimeoutMs ?? 60_000);
+    await waitUntilAnswering(endpoint, child, output, timeoutMs);
   } catch (error) {
     await stop();
     throw error;
@@ -125,18 +143,25 @@ async function waitUntilAnswering(
     ...LOCAL_AWS,
     endpoint,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
   });
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
+      // Jetty's bind failure kills only Java's main thread: the JVM lives on.
+      if (/Failed to bind|BindException/.test(output())) {
+        throw new PortInUse(`DynamoDB Local could not listen on ${endpoint} (port in use)\n${output()}`);
+      }
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(
           `DynamoDB Local exited (${child.exitCode ?? child.signalCode}) before answering on ${endpoint}\n${output()}`,
         );
       }
       try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
+        // A per-request deadline: the SDK's requestTimeout only warns, and a
+        // port taken by something else may accept and never answer.
+        await client.send(new ListTablesCommand({ Limit: 1 }), {
+          abortSignal: AbortSignal.timeout(2_000),
+        });
         return;
       } catch (error) {
         if (Date.now() > deadline) {
