@@ -149,7 +149,9 @@ async function waitUntilAnswering(
     for (;;) {
       // Jetty's bind failure kills only Java's main thread: the JVM lives on.
       if (/Failed to bind|BindException/.test(output())) {
-        throw new PortInUse(`DynamoDB Local could not listen on ${endpoint} (port in use)\n${output()}`);
+        throw new PortInUse(
+          `DynamoDB Local could not listen on ${endpoint} (port in use)\n${output()}`,
+        );
       }
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(
