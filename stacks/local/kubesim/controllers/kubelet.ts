@@ -289,7 +289,7 @@ export class Kubelet implements Controller {
   private async pulled(pod: KubeObject, sim: PodSim) {
     const containers = this.containers(pod);
     const failing = containers.filter((c) => this.behaviourOf(pod, c) === 'ErrImagePull');
-    if (failing.length) return this.pullFailed(pod, sim, failing, false);
+    if (failing.length) return this.pullFailed(pod, sim, failing);
     const seconds = (this.rt.delays.pull / 1000).toFixed(3);
     for (const c of containers)
       await this.event(
@@ -302,40 +302,55 @@ export class Kubelet implements Controller {
     await this.createContainers(pod, sim);
   }
 
-  private async pullFailed(pod: KubeObject, sim: PodSim, failing: any[], backOff: boolean) {
-    const reason = backOff ? 'ImagePullBackOff' : 'ErrImagePull';
-    const messageOf = (c: any) =>
-      backOff
-        ? `Back-off pulling image "${c.image}"`
-        : `failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": ${c.image}: not found`;
+  /** ErrImagePull on each attempt, ImagePullBackOff while waiting for the next (10s, 20s, ... as the kubelet). */
+  private async pullFailed(pod: KubeObject, sim: PodSim, failing: any[]) {
+    const attempt = (sim.restarts['#pull'] ?? 0) + 1;
+    sim.restarts['#pull'] = attempt;
+    const errMessage = (c: any) =>
+      `failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": ${c.image}: not found`;
     for (const c of failing) {
-      if (backOff)
-        await this.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
-      else
-        await this.event(
-          pod,
-          'Warning',
-          'Failed',
-          `Failed to pull image "${c.image}": ${messageOf(c)}`,
-        );
-      await this.event(pod, 'Warning', 'Failed', `Error: ${reason}`);
+      await this.event(
+        pod,
+        'Warning',
+        'Failed',
+        `Failed to pull image "${c.image}": ${errMessage(c)}`,
+      );
+      await this.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
     }
+    await this.setWaiting(pod, failing, 'ErrImagePull', errMessage);
+    for (const c of failing) {
+      await this.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
+      await this.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+    }
+    await this.setWaiting(
+      pod,
+      failing,
+      'ImagePullBackOff',
+      (c) => `Back-off pulling image "${c.image}"`,
+    );
+    this.later(sim, this.backoff(attempt), async () => {
+      const fresh = this.current(pod);
+      if (!fresh) return;
+      await this.pull(fresh, sim);
+    });
+  }
+
+  private backoff(attempt: number) {
+    return this.rt.delays.crashBackOff * Math.min(2 ** (attempt - 1), 30);
+  }
+
+  private async setWaiting(
+    pod: KubeObject,
+    containers: any[],
+    reason: string,
+    message: (c: any) => string,
+  ) {
     await this.writeStatus(pod, (status) => {
       status.phase = 'Pending';
       for (const cs of status.containerStatuses ?? []) {
-        const c = failing.find((f) => f.name === cs.name);
-        if (c) cs.state = { waiting: { reason, message: messageOf(c) } };
+        const c = containers.find((f) => f.name === cs.name);
+        if (c) cs.state = { waiting: { reason, message: message(c) } };
       }
-    });
-    // The kubelet keeps trying: ErrImagePull turns into ImagePullBackOff between attempts.
-    this.later(sim, this.rt.delays.crashBackOff, async () => {
-      const fresh = this.current(pod);
-      if (!fresh) return;
-      const still = this.containers(fresh).filter(
-        (c) => this.behaviourOf(fresh, c) === 'ErrImagePull',
-      );
-      if (!still.length) return this.pulled(fresh, sim);
-      return this.pullFailed(fresh, sim, still, !backOff);
     });
   }
 
@@ -481,7 +496,8 @@ export class Kubelet implements Controller {
         'BackOff',
         `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
       );
-    this.later(sim, this.rt.delays.crashBackOff, async () => {
+    const restarts = Math.max(...crashing.map((c) => sim.restarts[c.name] ?? 1));
+    this.later(sim, this.backoff(restarts), async () => {
       for (const c of crashing) {
         await this.event(
           pod,

@@ -96,6 +96,19 @@ export class Runtime {
     };
   }
 
+  /**
+   * Waits ms of simulated time inside running work. The wait does not count
+   * as running, so settle() and advance() see the step as pending, not busy.
+   */
+  async sleep(ms: number) {
+    this.inflight--;
+    try {
+      await new Promise<void>((resolve) => this.after(ms, resolve));
+    } finally {
+      this.inflight++;
+    }
+  }
+
   /** Runs async work now, counted by settle(). Errors are reported, never thrown. */
   run(fn: () => void | Promise<void>) {
     if (this.stopped) return;
@@ -167,11 +180,21 @@ export class Runtime {
     let quiet = 0;
     while (quiet < 3 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, quiet ? 1 : 0));
-      const dueNow = [...this.tasks].some((t) =>
-        this.paused ? t.vdue !== undefined && t.vdue <= this.cursor : (t.due ?? 0) <= Date.now(),
-      );
+      // while paused, due steps wait for advance(); only running work counts
+      const dueNow = !this.paused && [...this.tasks].some((t) => (t.due ?? 0) <= Date.now());
       quiet = this.inflight === 0 && !dueNow ? quiet + 1 : 0;
     }
+    if (quiet < 3 && process.env.KUBESIM_DEBUG)
+      console.error('[kubesim] settle timed out', {
+        inflight: this.inflight,
+        paused: this.paused,
+        tasks: [...this.tasks].map((t) => ({
+          due: t.due ? t.due - Date.now() : undefined,
+          vdue: t.vdue,
+          armed: Boolean(t.timer),
+          fn: String(t.fn).slice(0, 80),
+        })),
+      });
   }
 
   stop() {
@@ -204,18 +227,18 @@ export class WorkQueue {
   ) {}
 
   add(key: string, delayMs = 0) {
+    if (delayMs > 0) {
+      // a later look: comes back as an immediate add then
+      this.rt.after(delayMs, () => this.add(key));
+      return;
+    }
     if (this.running.has(key)) {
       this.dirty.add(key);
       return;
     }
-    if (this.queued.has(key) && delayMs > 0) {
-      // an earlier pending run will see the same state; still make sure a later look happens
-      this.rt.after(delayMs, () => this.add(key));
-      return;
-    }
     if (this.queued.has(key)) return;
     this.queued.add(key);
-    this.rt.after(delayMs, () => this.process(key));
+    this.rt.after(0, () => this.process(key));
   }
 
   private async process(key: string) {

@@ -164,7 +164,7 @@ export class Scheduler implements Controller {
     const pod = api.get('pods', ns, name);
     if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || isTerminal(pod)) return;
     if ((pod.spec?.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
-    await new Promise<void>((resolve) => this.rt.after(this.rt.delays.schedule, resolve));
+    await this.rt.sleep(this.rt.delays.schedule);
     const nodes = this.nodes();
     const total = nodes.length;
 

@@ -117,7 +117,7 @@ export class VolumeBinder implements Controller {
       'Provisioning',
       `External provisioner is provisioning volume for claim "${ns}/${name}"`,
     );
-    await new Promise<void>((resolve) => this.rt.after(this.rt.delays.bind, resolve));
+    await this.rt.sleep(this.rt.delays.bind);
     const fresh = api.get('persistentvolumeclaims', ns, name);
     if (
       !fresh ||
