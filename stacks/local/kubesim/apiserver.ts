@@ -555,6 +555,24 @@ export class ApiServer implements ClusterApi {
       return this.updateScale(r, namespace, name, patched, opts);
     }
     if (type === 'apply') return this.apply(r, namespace, name, body, opts);
+    if (opts.force !== undefined) {
+      throw new StatusError(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
+        {
+          group: 'meta.k8s.io',
+          kind: 'PatchOptions',
+          causes: [
+            {
+              reason: 'FieldValueForbidden',
+              message: 'Forbidden: may not be specified for non-apply patch',
+              field: 'force',
+            },
+          ],
+        },
+      );
+    }
     const existing = this.stored(r, namespace, name);
     const patched = applyPatch(type, clone(existing), body) as KubeObject;
     if (!patched || typeof patched !== 'object')

@@ -430,7 +430,7 @@ export class KubeHttpServer {
         const result = await api.patchObject(r, ns, route.name as string, type, body, {
           ...writeOpts,
           fieldManager: query.get('fieldManager') ?? (type === 'apply' ? undefined : fieldManager),
-          force: boolParam(query.get('force')),
+          force: query.has('force') ? boolParam(query.get('force')) : undefined,
           subresource: route.subresource,
         });
         return sendWrite(result, !existed && type === 'apply' ? 201 : 200);
