@@ -159,4 +159,23 @@ describe('resourceVersion, uid, generation and creationTimestamp', () => {
     const b = await cluster.core.replaceNamespacedConfigMap({ namespace: ns, name: 'cm', body: a });
     expect(b.metadata?.resourceVersion).toBe(a.metadata?.resourceVersion);
   });
+
+  it('dryRun=All validates and answers without storing', async () => {
+    const ns = await createNamespace(cluster);
+    const dry = await cluster.core.createNamespacedConfigMap({
+      namespace: ns,
+      body: configMap('dry'),
+      dryRun: 'All',
+    });
+    expect(dry.metadata?.name).toBe('dry');
+    expect(cluster.sim.api.get('configmaps', ns, 'dry')).toBeUndefined();
+    const err = await apiError(
+      cluster.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: configMap('Bad'),
+        dryRun: 'All',
+      }),
+    );
+    expect(err.code).toBe(422);
+  });
 });

@@ -154,6 +154,17 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Secrets', type: 'integer', cell: (o) => (o.secrets ?? []).length },
     ageCol,
   ],
+  HTTPRoute: [
+    name,
+    {
+      name: 'Hostnames',
+      cell: (o) =>
+        JSON.stringify(o.spec?.hostnames ?? [])
+          .replace(/"/g, '')
+          .replace(/,/g, ' '),
+    },
+    ageCol,
+  ],
   Namespace: [name, { name: 'Status', cell: (o) => o.status?.phase ?? 'Active' }, ageCol],
   Node: [
     name,
