@@ -210,7 +210,7 @@ export class ApiServer implements ClusterApi {
     source = 'kubesim',
   ) {
     const namespace = involved.metadata.namespace ?? 'default';
-    const aggKey = `${involved.metadata.uid}/${reason}/${message}/${source}/${type}`;
+    const aggKey = [namespace, involved.metadata.uid, reason, message, source, type].join('\u0000');
     const now = rfc3339(this.now());
     const existingName = this.eventKeys.get(aggKey);
     const existing = existingName && this.store.get('events', namespace, existingName);
@@ -253,6 +253,22 @@ export class ApiServer implements ClusterApi {
       },
       { user: DEFAULT_USER },
     );
+  }
+
+  /** Deletes Events last seen more than `ttlMs` ago, as the API server's --event-ttl (1h) does. */
+  async expireEvents(ttlMs: number): Promise<number> {
+    const cutoff = this.now().getTime() - ttlMs;
+    const events = resolveResource('events');
+    const old: KubeObject[] = [];
+    for (const [, e] of this.store.scan(resourceKey(events))) {
+      const seen = Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '');
+      if (seen < cutoff) old.push(e);
+    }
+    for (const e of old) this.store.remove(resourceKey(events), e);
+    for (const [key, name] of this.eventKeys) {
+      if (!this.store.get('events', key.split('\u0000')[0], name)) this.eventKeys.delete(key);
+    }
+    return old.length;
   }
 
   // ---- verbs with HTTP-level detail ----

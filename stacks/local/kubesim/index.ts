@@ -38,6 +38,8 @@ export interface KubesimOptions {
   eventLogSize?: number;
   /** BOOKMARK interval for watches that allow them. */
   bookmarkIntervalMs?: number;
+  /** Events older than this are deleted (the API server's --event-ttl); default one hour. */
+  eventTtlMs?: number;
 }
 
 export interface Kubesim {
@@ -96,6 +98,9 @@ export async function startKubesim(opts: KubesimOptions = {}): Promise<Kubesim> 
   const url = await http.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   const stopPersisting = opts.persistPath ? persistOnChange(store, opts.persistPath) : undefined;
   for (const c of controllers) c.start(api);
+  const eventTtlMs = opts.eventTtlMs ?? 3600_000;
+  const expiry = setInterval(() => void api.expireEvents(eventTtlMs), Math.min(60_000, eventTtlMs));
+  expiry.unref();
 
   const kubeconfig = () => kubeconfigYaml(url, token, tls.certPem);
   return {
@@ -114,6 +119,7 @@ export async function startKubesim(opts: KubesimOptions = {}): Promise<Kubesim> 
     simulation: sim.simulation,
     controllers,
     async stop() {
+      clearInterval(expiry);
       for (const c of [...controllers].reverse()) c.stop();
       await http.close();
       await stopPersisting?.();
