@@ -2,56 +2,10 @@
 // controller reports (through the real client).
 import type { V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { deployment } from './fixtures.js';
 import { createNamespace, setupTestCluster } from './support.js';
 
 const cluster = setupTestCluster();
-
-const hardened = {
-  runAsNonRoot: true,
-  runAsUser: 1000,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-
-export function deployment(
-  name: string,
-  opts: {
-    replicas?: number;
-    image?: string;
-    strategy?: 'Recreate' | 'RollingUpdate';
-    progressDeadlineSeconds?: number;
-  } = {},
-): V1Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, labels: { app: name } },
-    spec: {
-      replicas: opts.replicas ?? 1,
-      selector: { matchLabels: { app: name } },
-      strategy: { type: opts.strategy ?? 'RollingUpdate' },
-      ...(opts.progressDeadlineSeconds
-        ? { progressDeadlineSeconds: opts.progressDeadlineSeconds }
-        : {}),
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          securityContext: hardened,
-          containers: [
-            {
-              name: 'app',
-              image: opts.image ?? 'nginx:1.27',
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-              resources: {
-                requests: { cpu: '100m', memory: '128Mi' },
-                limits: { cpu: '500m', memory: '256Mi' },
-              },
-            },
-          ],
-        },
-      },
-    },
-  };
-}
 
 const settle = () => cluster.sim.simulation.settle();
 const conditionsOf = (d: V1Deployment) =>

@@ -391,7 +391,9 @@ export class ApiServer implements ClusterApi {
     if (r.namespaced && md.namespace && !this.store.get('namespaces', undefined, md.namespace)) {
       throw notFound('namespaces', md.namespace);
     }
-    const req = this.admissionRequest('CREATE', r, md.namespace, name, obj, opts);
+    // Admission sees no name for a generateName create (as the real server's attributes), so its
+    // errors name the prefix: `pods "web-5d59d67564-" is forbidden: ...`.
+    const req = this.admissionRequest('CREATE', r, md.namespace, generated ? '' : name, obj, opts);
     await this.runAdmission(req, 'mutate');
     const errors = validateCreate(r, obj, generated);
     if (errors.length) throw invalid(r.kind, name, errors, r.group);

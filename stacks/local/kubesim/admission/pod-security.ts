@@ -56,7 +56,7 @@ function validateNamespaceLabels(req: AdmissionRequest) {
   const errors = (['enforce', 'audit', 'warn'] as const).flatMap(
     (mode) => parseModePolicy(labels, mode).errors,
   );
-  if (errors.length) throw invalid('Namespace', req.name, errors);
+  if (errors.length) throw invalid('Namespace', req.name || req.object.metadata.name || '', errors);
 }
 
 function checkPod(req: AdmissionRequest, api: ClusterApi) {

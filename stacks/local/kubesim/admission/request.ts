@@ -9,7 +9,11 @@ export const groupResource = (req: AdmissionRequest): string =>
 
 /** admission.NewForbidden: `<resource> "<name>" is forbidden: <why>`. */
 export const forbiddenFor = (req: AdmissionRequest, why: string): StatusError =>
-  forbidden(groupResource(req), req.name, why, req.resource.group, req.resource.plural);
+  forbidden(groupResource(req), subjectName(req), why, req.resource.group, req.resource.plural);
+
+/** The name errors use: for a generateName create, the prefix (the name is generated after admission). */
+export const subjectName = (req: AdmissionRequest): string =>
+  req.name || req.object.metadata.generateName || req.object.metadata.name || 'Unknown';
 
 export const isPodCreate = (req: AdmissionRequest): boolean =>
   req.operation === 'CREATE' &&

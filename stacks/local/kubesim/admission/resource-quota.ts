@@ -123,7 +123,7 @@ async function evaluate(req: AdmissionRequest, api: ClusterApi) {
     pendingCharges(api).push({
       quotaUid: quota.metadata.uid!,
       resource: req.resource.plural,
-      name: req.name,
+      name: req.object.metadata.name ?? req.name,
       usage: requested,
       expires: Date.now() + 5000,
     });

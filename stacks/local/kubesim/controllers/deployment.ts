@@ -87,8 +87,16 @@ export class DeploymentController implements Controller {
     };
     this.unsubscribe.push(
       api.subscribe('deployments.apps', (ev) => {
-        if (ev.type !== 'DELETED')
-          this.queue.add(keyOf(ev.object.metadata.namespace, ev.object.metadata.name));
+        const d = ev.object;
+        if (ev.type === 'DELETED') return;
+        // our own status writes need no new look; the deadline check is scheduled separately
+        if (
+          ev.type === 'MODIFIED' &&
+          d.status?.observedGeneration === d.metadata.generation &&
+          !d.metadata.deletionTimestamp
+        )
+          return;
+        this.queue.add(keyOf(d.metadata.namespace, d.metadata.name));
       }),
       api.subscribe('replicasets.apps', (ev) => requeueOwner(ev.object)),
       // Recreate waits for the old pods to be gone, not just scaled down.

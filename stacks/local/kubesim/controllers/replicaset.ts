@@ -5,7 +5,6 @@
 // cluster leaves when Pod Security or a quota says no.
 // biome-ignore-all lint/suspicious/noExplicitAny: objects are schemaless JSON
 
-import { randomSuffix } from '../admission/service-account.js';
 import { StatusError } from '../errors.js';
 import type { Controller, KubeObject } from '../types.js';
 import { type Condition, controllerUid, isTerminal, ownerRefTo, setCondition } from './pods.js';
@@ -105,7 +104,6 @@ export class ReplicaSetController implements Controller {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: {
-          name: `${rs.metadata.name}-${randomSuffix()}`,
           generateName: `${rs.metadata.name}-`,
           namespace: rs.metadata.namespace,
           labels: { ...template.metadata?.labels },

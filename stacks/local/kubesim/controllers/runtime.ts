@@ -220,6 +220,7 @@ export class WorkQueue {
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
+  private readonly later = new Map<string, { at: number; cancel: () => void }>();
 
   constructor(
     private readonly rt: Runtime,
@@ -228,8 +229,16 @@ export class WorkQueue {
 
   add(key: string, delayMs = 0) {
     if (delayMs > 0) {
-      // a later look: comes back as an immediate add then
-      this.rt.after(delayMs, () => this.add(key));
+      // one pending later look per key, the earliest asked for
+      const at = Date.now() + delayMs;
+      const pending = this.later.get(key);
+      if (pending && pending.at <= at) return;
+      pending?.cancel();
+      const cancel = this.rt.after(delayMs, () => {
+        this.later.delete(key);
+        this.add(key);
+      });
+      this.later.set(key, { at, cancel });
       return;
     }
     if (this.running.has(key)) {
