@@ -7,7 +7,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { createNamespace, setupTestCluster } from './support.js';
+import { createNamespace, setupTestCluster, startTestCluster } from './support.js';
 
 const cluster = setupTestCluster({ bookmarkIntervalMs: 50 });
 
@@ -160,6 +160,44 @@ describe('watch', () => {
       code: 410,
     });
     expect(w.seen[0]?.object.message).toMatch(/^too old resource version: 1 \(\d+\)$/);
+  });
+
+  it('compacts per resource: a busy resource does not expire a quiet one', async () => {
+    const small = await startTestCluster({ eventLogSize: 5, controllers: [] });
+    try {
+      const rv = (await small.core.listNamespacedConfigMap({ namespace: 'default' })).metadata
+        ?.resourceVersion;
+      for (let i = 0; i < 30; i++)
+        await small.sim.api.create('secrets', 'default', {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: `s${i}` },
+        });
+      const seen: string[] = [];
+      const ctl = await new Watch(small.kc).watch(
+        '/api/v1/namespaces/default/configmaps',
+        { resourceVersion: rv },
+        (type, o) => seen.push(`${type} ${o?.metadata?.name}`),
+        () => {},
+      );
+      await small.sim.api.create('configmaps', 'default', cm('quiet'));
+      await until(() => seen.length >= 1);
+      ctl.abort();
+      expect(seen).toEqual(['ADDED quiet']);
+      // The busy resource's own old RV is gone.
+      const secrets = await new Promise<string[]>((resolve) => {
+        const got: string[] = [];
+        void new Watch(small.kc).watch(
+          '/api/v1/namespaces/default/secrets',
+          { resourceVersion: rv },
+          (type) => got.push(type),
+          () => resolve(got),
+        );
+      });
+      expect(secrets).toEqual(['ERROR']);
+    } finally {
+      await small.stop();
+    }
   });
 
   it('honours timeoutSeconds by closing the stream', async () => {

@@ -281,7 +281,7 @@ export class ApiServer implements ClusterApi {
     let after: string | undefined;
     if (opts.continue) {
       const token = decodeContinue(opts.continue);
-      if (!this.store.isAvailable(token.rv)) throw expired();
+      if (!this.store.isAvailable(key, token.rv)) throw expired();
       listRv = token.rv;
       after = token.start;
     }

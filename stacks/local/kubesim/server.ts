@@ -565,7 +565,7 @@ export class KubeHttpServer {
         const status = new StatusError(
           410,
           'Expired',
-          `too old resource version: ${rvParam} (${store.oldestRv})`,
+          `too old resource version: ${rvParam} (${store.oldestRv(key)})`,
         ).toStatus();
         write('ERROR', status);
         res.end();

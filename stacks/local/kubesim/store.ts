@@ -1,9 +1,11 @@
 // kubesim's etcd: objects per resource under sorted `namespace/name` keys (so
 // a namespace is one contiguous range and a page is a slice after the last
-// key), one global resourceVersion counter, and a bounded log of recent
-// events from which watches resume and continue tokens stay valid. Once an
-// RV falls out of the log it is "compacted": watches and continue tokens
-// from before it answer 410 Expired, as etcd compaction does.
+// key), one global resourceVersion counter, and per resource a bounded log
+// of recent events (its watch cache) from which watches resume and continue
+// tokens stay valid. Once an RV falls out of a resource's log it is
+// "compacted": watches and continue tokens from before it answer 410
+// Expired. Per resource, as the real watch cache: a busy pods stream does not
+// expire a quiet informer's configmaps watch.
 //
 // The store never validates: apiserver.ts decides what is written. Stored
 // objects are never mutated in place (writers store a fresh object), so
@@ -28,6 +30,14 @@ class ResourceBucket {
   /** Keys in ascending order; kept sorted on insert (a splice of a few thousand is cheap). */
   readonly keys: string[] = [];
   readonly subscribers = new Set<Subscriber>();
+  /** Recent events of this resource, oldest first: its watch cache. */
+  log: LoggedEvent[] = [];
+  /** Events with rv <= compactedRv are gone from `log`. */
+  compactedRv: number;
+
+  constructor(compactedRv: number) {
+    this.compactedRv = compactedRv;
+  }
 
   insertKey(key: string) {
     const i = lowerBound(this.keys, key);
@@ -56,29 +66,28 @@ export const objectKey = (namespace: string | undefined, name: string) =>
   `${namespace ?? ''}/${name}`;
 
 export interface StoreOptions {
-  /** How many events the log keeps (the "watch cache"); older RVs are compacted. */
+  /** How many events each resource's log keeps (its "watch cache"); older RVs are compacted. */
   eventLogSize?: number;
 }
 
 export class Store {
   private readonly buckets = new Map<string, ResourceBucket>();
-  private log: LoggedEvent[] = [];
   private rv = 0;
-  /** Events with rv <= compactedRv are no longer in the log. */
-  private compactedRv = 0;
+  /** Where history starts for resources first written later (0, or the RV of a restore/compact). */
+  private baseRv = 0;
   private readonly logSize: number;
   private readonly changeListeners = new Set<() => void>();
   private readonly pending: Array<[ResourceBucket, LoggedEvent]> = [];
   private delivering = false;
 
   constructor(opts: StoreOptions = {}) {
-    this.logSize = opts.eventLogSize ?? 50_000;
+    this.logSize = opts.eventLogSize ?? 10_000;
   }
 
   private bucket(resource: string): ResourceBucket {
     let b = this.buckets.get(resource);
     if (!b) {
-      b = new ResourceBucket();
+      b = new ResourceBucket(this.baseRv);
       this.buckets.set(resource, b);
     }
     return b;
@@ -88,8 +97,9 @@ export class Store {
     return this.rv;
   }
 
-  get oldestRv(): number {
-    return this.compactedRv;
+  /** The oldest RV a watch or continue token of `resource` may still start from. */
+  oldestRv(resource: string): number {
+    return this.buckets.get(resource)?.compactedRv ?? this.baseRv;
   }
 
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -145,12 +155,12 @@ export class Store {
   }
 
   private emit(b: ResourceBucket, event: LoggedEvent) {
-    this.log.push(event);
-    if (this.log.length > this.logSize * 2) {
-      // Amortised compaction: drop the older half in one splice.
-      const drop = this.log.length - this.logSize;
-      this.compactedRv = (this.log[drop - 1] as LoggedEvent).rv;
-      this.log = this.log.slice(drop);
+    b.log.push(event);
+    if (b.log.length > this.logSize * 2) {
+      // Amortised compaction: drop the older half in one slice.
+      const drop = b.log.length - this.logSize;
+      b.compactedRv = (b.log[drop - 1] as LoggedEvent).rv;
+      b.log = b.log.slice(drop);
     }
     // Subscribers may write from their callback; queueing keeps every
     // subscriber seeing events in RV order even then.
@@ -174,27 +184,23 @@ export class Store {
     for (const fn of this.changeListeners) fn();
   }
 
-  /** Whether events after `rv` are still all in the log. */
-  isAvailable(rv: number): boolean {
-    return rv >= this.compactedRv;
+  /** Whether every event of `resource` after `rv` is still in its log. */
+  isAvailable(resource: string, rv: number): boolean {
+    return rv >= this.oldestRv(resource);
   }
 
   /** Logged events of one resource with rv > `afterRv`; undefined if compacted away. */
   eventsSince(resource: string, afterRv: number): LoggedEvent[] | undefined {
-    if (!this.isAvailable(afterRv)) return undefined;
+    if (!this.isAvailable(resource, afterRv)) return undefined;
+    const log = this.buckets.get(resource)?.log ?? [];
     let lo = 0;
-    let hi = this.log.length;
+    let hi = log.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.log[mid] as LoggedEvent).rv <= afterRv) lo = mid + 1;
+      if ((log[mid] as LoggedEvent).rv <= afterRv) lo = mid + 1;
       else hi = mid;
     }
-    const out: LoggedEvent[] = [];
-    for (let i = lo; i < this.log.length; i++) {
-      const e = this.log[i] as LoggedEvent;
-      if (e.resource === resource) out.push(e);
-    }
-    return out;
+    return log.slice(lo);
   }
 
   subscribe(resource: string, fn: Subscriber): () => void {
@@ -211,8 +217,11 @@ export class Store {
 
   /** Forgets the event log, as if everything up to now were compacted (tests of 410). */
   compact() {
-    this.log = [];
-    this.compactedRv = this.rv;
+    this.baseRv = this.rv;
+    for (const b of this.buckets.values()) {
+      b.log = [];
+      b.compactedRv = this.rv;
+    }
   }
 
   snapshot(): { resourceVersion: number; objects: Record<string, KubeObject[]> } {
@@ -235,6 +244,6 @@ export class Store {
       b.keys.push(...[...b.objects.keys()].sort());
     }
     this.rv = Math.max(this.rv, snap.resourceVersion);
-    this.compactedRv = this.rv;
+    this.compact();
   }
 }
