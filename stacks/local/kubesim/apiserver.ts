@@ -6,7 +6,7 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { serverSideApply, trackUpdate } from './apply.js';
-import { applyDefaults } from './defaults.js';
+import { applyDefaults, qosClass } from './defaults.js';
 import {
   alreadyExists,
   badRequest,
@@ -395,6 +395,8 @@ export class ApiServer implements ClusterApi {
     // errors name the prefix: `pods "web-5d59d67564-" is forbidden: ...`.
     const req = this.admissionRequest('CREATE', r, md.namespace, generated ? '' : name, obj, opts);
     await this.runAdmission(req, 'mutate');
+    // The QoS class reflects requests/limits after admission (LimitRanger may have set them).
+    if (r.kind === 'Pod' && obj.status) obj.status.qosClass = qosClass(obj.spec);
     const errors = validateCreate(r, obj, generated);
     if (errors.length) throw invalid(r.kind, name, errors, r.group);
     await this.runAdmission(req, 'validate');
@@ -637,6 +639,13 @@ export class ApiServer implements ClusterApi {
       );
     }
     config.metadata ??= {};
+    if (config.metadata.managedFields !== undefined)
+      throw badRequest('metadata.managedFields must be nil');
+    if (config.kind !== r.kind || config.apiVersion !== apiVersionOf(r)) {
+      throw badRequest(
+        `the API version in the data (${config.apiVersion}) does not match the expected API version (${apiVersionOf(r)})`,
+      );
+    }
     if (config.metadata.name && config.metadata.name !== name) {
       throw badRequest(
         `the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`,

@@ -132,7 +132,7 @@ export function applyDefaults(kind: string, obj: KubeObject, isCreate: boolean) 
 }
 
 /** Guaranteed when every container has equal requests and limits; BestEffort when none set any. */
-function qosClass(spec: Record<string, unknown> | undefined): string {
+export function qosClass(spec: Record<string, unknown> | undefined): string {
   const cs = (Array.isArray(spec?.containers) ? spec.containers : []) as Array<{
     resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   }>;
