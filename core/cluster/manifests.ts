@@ -28,6 +28,15 @@ export const LABEL_TEMPLATE = 'lablease.dev/template';
 /** On the Deployment (not its pods, so it never rolls them): the environment generation it was built for. */
 export const ANNOTATION_GENERATION = 'lablease.dev/generation';
 
+/**
+ * On the user's Namespace once its whole scaffold is applied: the I/O layer
+ * reads `isScaffolded(namespace)` for Observed.namespaceScaffold, so a
+ * scaffold half-applied (a failure between two objects) is finished next
+ * time, and a new SCAFFOLD_VERSION re-applies every user's scaffold.
+ */
+export const ANNOTATION_SCAFFOLD = 'lablease.dev/scaffold';
+export const SCAFFOLD_VERSION = '1';
+
 /** The user and group every workspace runs as (the images' conventional non-root user). */
 export const WORKSPACE_UID = 1000;
 
@@ -105,6 +114,7 @@ export function userNamespace(userId: string, limits: TierLimits): NamespaceScaf
       kind: 'Namespace',
       metadata: {
         name: namespace,
+        annotations: { [ANNOTATION_SCAFFOLD]: SCAFFOLD_VERSION },
         labels: {
           ...labels,
           'pod-security.kubernetes.io/enforce': 'restricted',
@@ -174,14 +184,34 @@ const smallerCpu = (a: string, b: string) => formatCpu(Math.min(parseCpu(a)!, pa
 const smallerMemory = (a: string, b: string) =>
   formatMemory(Math.min(parseMemory(a)!, parseMemory(b)!));
 
-/** The scaffold in apply order: the namespace first. */
-export const scaffoldObjects = (s: NamespaceScaffold) => [
-  s.namespace,
-  s.serviceAccount,
-  s.resourceQuota,
-  s.limitRange,
-  s.denyAll,
-];
+/**
+ * The scaffold in apply order: the namespace first without its scaffold
+ * marker, its objects, then the namespace again with the marker — so the
+ * marker only appears once everything before it was applied.
+ */
+export function scaffoldObjects(s: NamespaceScaffold) {
+  const { annotations: _marker, ...unmarked } = s.namespace.metadata ?? {};
+  return [
+    { ...s.namespace, metadata: unmarked },
+    s.serviceAccount,
+    s.resourceQuota,
+    s.limitRange,
+    s.denyAll,
+    s.namespace,
+  ];
+}
+
+/** The namespace exists, is not terminating, and carries the current scaffold marker. */
+export function isScaffolded(
+  namespace:
+    | { metadata?: { annotations?: Record<string, string>; deletionTimestamp?: unknown } }
+    | undefined,
+): boolean {
+  return (
+    namespace?.metadata?.annotations?.[ANNOTATION_SCAFFOLD] === SCAFFOLD_VERSION &&
+    namespace.metadata.deletionTimestamp == null
+  );
+}
 
 /**
  * client-node's models rename two JSON fields that clash with TypeScript

@@ -167,9 +167,13 @@ function planRunning(ctx: Ctx): Plan {
   for (const c of view?.conditions ?? queuedConditions(observed))
     conditions = setCondition(conditions, c, ctx.at);
 
+  // Once this attempt has been Ready, losing readiness (a busy kernel, a node
+  // replaced) is not a failed start: step deadlines stop applying, only
+  // errors that will not fix themselves end it.
+  const wasReady = prev.startedAt !== undefined && prev.startedAt >= attemptSince;
   const failure =
     view?.failure?.(elapsed) ??
-    (step !== 'Ready' && elapsed >= ctx.deadlines.steps[step]
+    (step !== 'Ready' && !wasReady && elapsed >= ctx.deadlines.steps[step]
       ? stepTimeout(step, ctx.deadlines.steps[step], view?.lastWarning)
       : undefined);
 
@@ -182,7 +186,7 @@ function planRunning(ctx: Ctx): Plan {
       ctx.at,
     );
     return {
-      actions: [...actions.filter((a) => a.type !== 'applyDeployment'), ...releaseCompute],
+      actions: releaseCompute,
       status: {
         ...base(prev),
         phase: 'Failed',
@@ -200,8 +204,9 @@ function planRunning(ctx: Ctx): Plan {
     };
   }
 
-  if (step === 'Ready') {
-    const startedAt = prev.phase === 'Running' && prev.startedAt ? prev.startedAt : ctx.at;
+  // Running but not ready (its probe fails for now): still Running, with Ready=False saying why.
+  if (step === 'Ready' || (wasReady && step === 'Starting')) {
+    const startedAt = wasReady ? prev.startedAt! : ctx.at;
     return {
       actions,
       status: {
@@ -219,9 +224,9 @@ function planRunning(ctx: Ctx): Plan {
   }
 
   const phase = step === 'Queued' && !deployment ? 'Pending' : 'Starting';
+  const remaining = wasReady ? ctx.deadlines.pollSeconds : ctx.deadlines.steps[step] - elapsed;
   let events = stepEvent(prev, newAttempt, step, ctx.at);
   if (view?.warning) events = pushEvent(events, { at: ctx.at, type: 'Warning', ...view.warning });
-  const remaining = ctx.deadlines.steps[step] - elapsed;
   return {
     actions,
     status: {

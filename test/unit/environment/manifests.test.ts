@@ -15,6 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   environmentObjects,
+  isScaffolded,
   scaffoldObjects,
   toWire,
   userNamespace,
@@ -84,6 +85,7 @@ describe('user namespace scaffold', () => {
   it('enforces Pod Security restricted on the namespace', () => {
     expect(s.namespace.metadata).toEqual({
       name: NS,
+      annotations: { 'lablease.dev/scaffold': '1' },
       labels: {
         'app.kubernetes.io/managed-by': 'lablease',
         'lablease.dev/user': USER,
@@ -121,10 +123,19 @@ describe('user namespace scaffold', () => {
     expect(s.serviceAccount.automountServiceAccountToken).toBe(false);
   });
 
-  it('puts the namespace first, and every object in it', () => {
-    const [first, ...rest] = scaffoldObjects(s);
-    expect(first?.kind).toBe('Namespace');
-    for (const o of rest) expect(o.metadata?.namespace).toBe(NS);
+  it('applies the namespace first, and marks it scaffolded only after everything else', () => {
+    const objects = scaffoldObjects(s);
+    const first = objects[0]!;
+    const last = objects.at(-1)!;
+    expect(first.kind).toBe('Namespace');
+    expect(isScaffolded(first)).toBe(false);
+    expect(last).toBe(s.namespace);
+    expect(isScaffolded(last)).toBe(true);
+    for (const o of objects.slice(1, -1)) expect(o.metadata?.namespace).toBe(NS);
+    expect(isScaffolded({ metadata: { ...last.metadata, deletionTimestamp: new Date() } })).toBe(
+      false,
+    );
+    expect(isScaffolded(undefined)).toBe(false);
   });
 
   it.each(Object.entries(defaultTiers))('is valid for the %s tier', (_tier, limits) => {

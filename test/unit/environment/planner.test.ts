@@ -287,6 +287,36 @@ describe('plan: running', () => {
     expect(condition(last, 'Ready')?.lastTransitionTime).toBe(iso(9));
   });
 
+  it('stays Running when a ready app stops answering its probe for a while (a busy kernel)', () => {
+    const env = started();
+    const ready = cluster({ pods: [pod('ready')], deployment: deployment({ readyReplicas: 1 }) });
+    const busy = cluster({ pods: [pod('running')] });
+    const plans = run(env, [
+      [10, ready],
+      [20, busy],
+      [20 + 3600, busy],
+      [20 + 3700, ready],
+    ]);
+    for (const p of plans) expect(p.status.phase).toBe('Running');
+    expect(condition(plans[2]!.status, 'Ready')).toMatchObject({
+      status: 'False',
+      lastTransitionTime: iso(20),
+    });
+    expect(plans[3]!.status.startedAt).toBe(iso(10));
+    expect(plans.every((p) => p.actions.length === 0)).toBe(true);
+  });
+
+  it('does not fail a started environment whose pod is being replaced, past the start deadlines', () => {
+    const env = started();
+    const [, , replaced] = run(env, [
+      [10, cluster({ pods: [pod('ready')], deployment: deployment({ readyReplicas: 1 }) })],
+      [1000, cluster({ pods: [pod('unscheduled')] })],
+      [1400, cluster({ pods: [pod('unscheduled')] })],
+    ]);
+    expect(replaced!.status.phase).toBe('Starting');
+    expect(replaced!.status.failure).toBeUndefined();
+  });
+
   it('repairs drift: a missing Service is applied again, nothing else', () => {
     const env = started();
     const { actions } = plan(
