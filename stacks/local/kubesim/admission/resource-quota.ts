@@ -20,6 +20,7 @@ import { forbiddenFor } from './request.js';
 
 export interface PendingCharge {
   quotaUid: string;
+  namespace: string;
   resource: string;
   name: string;
   usage: ResourceList;
@@ -37,6 +38,15 @@ export function pendingCharges(api: ClusterApi): PendingCharge[] {
   const now = Date.now();
   for (let i = list.length - 1; i >= 0; i--) if (list[i]!.expires < now) list.splice(i, 1);
   return list;
+}
+
+/** The object arrived in storage: from now on a recount sees it, the charge is settled. */
+export function settleCharges(api: ClusterApi, resource: string, namespace: string, name: string) {
+  const list = pendingCharges(api);
+  for (let i = list.length - 1; i >= 0; i--) {
+    const c = list[i]!;
+    if (c.resource === resource && c.namespace === namespace && c.name === name) list.splice(i, 1);
+  }
 }
 
 const locks = new Map<string, Promise<unknown>>();
@@ -122,6 +132,7 @@ async function evaluate(req: AdmissionRequest, api: ClusterApi) {
     );
     pendingCharges(api).push({
       quotaUid: quota.metadata.uid!,
+      namespace: req.namespace!,
       resource: req.resource.plural,
       name: req.object.metadata.name ?? req.name,
       usage: requested,

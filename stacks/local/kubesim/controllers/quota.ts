@@ -9,7 +9,7 @@ import {
   type ResourceList,
 } from '../admission/quantity.js';
 import { usageOf } from '../admission/quota-usage.js';
-import { pendingCharges } from '../admission/resource-quota.js';
+import { pendingCharges, settleCharges } from '../admission/resource-quota.js';
 import type { Controller } from '../types.js';
 import { namespacedResources } from './namespace.js';
 import { type Runtime, WorkQueue } from './runtime.js';
@@ -32,6 +32,8 @@ export class QuotaController implements Controller {
       this.unsubscribe.push(
         api.subscribe(resource, (ev) => {
           const ns = ev.object.metadata.namespace!;
+          if (ev.type === 'ADDED')
+            settleCharges(api, api.resourceType(resource).plural, ns, ev.object.metadata.name!);
           if (resource === 'resourcequotas' && ev.type !== 'DELETED') {
             const q = ev.object;
             // only spec changes (or a fresh quota) need a recount; our own status writes do not
