@@ -411,24 +411,39 @@ function look(ctx: Ctx, attemptSince: string): View {
         podEvents.filter((e) => e.reason === 'Failed' && /^Failed to pull image/.test(e.message)),
       ),
     );
+    // ImageReady is Unknown while pulling and False once a pull failed, so its
+    // lastTransitionTime says when this attempt's pulls started failing.
+    const previous = ctx.desired.status.conditions.find((c) => c.type === 'ImageReady');
+    const failingSince =
+      previous?.status === 'False' && previous.lastTransitionTime >= attemptSince
+        ? Date.parse(previous.lastTransitionTime)
+        : ctx.now.getTime();
+    const failingFor = (ctx.now.getTime() - failingSince) / 1000;
     return {
       step: 'PullingImage',
       conditions: [
         volume,
         scheduledOn,
-        {
-          type: 'ImageReady',
-          status: 'False',
-          reason: pullFailing ? waiting!.reason! : 'Pulling',
-          message: (pullFailing ? waiting!.message : undefined) ?? 'Pulling the image.',
-        },
+        pullFailing
+          ? {
+              type: 'ImageReady',
+              status: 'False',
+              reason: waiting!.reason!,
+              message: waiting!.message ?? 'The image cannot be pulled.',
+            }
+          : {
+              type: 'ImageReady',
+              status: 'Unknown',
+              reason: 'Pulling',
+              message: 'Pulling the image.',
+            },
         notReady('PullingImage', 'Pulling the image.'),
       ],
       failure: (elapsed) =>
         failure(elapsed) ??
         (pullFailing &&
         (attempts >= ctx.deadlines.imagePullAttempts ||
-          elapsed >= ctx.deadlines.imagePullGraceSeconds)
+          failingFor >= ctx.deadlines.imagePullGraceSeconds)
           ? { reason: waiting!.reason!, message: waiting!.message ?? 'The image cannot be pulled.' }
           : undefined),
       lastWarning,

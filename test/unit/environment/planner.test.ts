@@ -191,7 +191,7 @@ describe('plan: running', () => {
       cluster({ pods: [pod('creating')] }),
       'PullingImage',
       'Starting',
-      ['ImageReady', 'False', 'Pulling'],
+      ['ImageReady', 'Unknown', 'Pulling'],
     ],
     [
       'image pulled, container being created',
@@ -545,6 +545,26 @@ describe('plan: failing fast', () => {
     ]);
     expect(result!.status.phase).toBe('Starting');
     expect(result!.status.failure).toBeUndefined();
+  });
+
+  it('gives a slow pull that fails once its grace from the first failure, not from the pull start', () => {
+    const env = started();
+    const failing = cluster({
+      pods: [pod('creating', waiting('ErrImagePull', 'TLS handshake timeout'))],
+      events: [event('Failed', 'Failed to pull image "x": TLS handshake timeout')],
+    });
+    const [, firstFailure, later] = run(env, [
+      [1, cluster({ pods: [pod('creating')] })],
+      [300, failing],
+      [361, failing],
+    ]);
+    expect(firstFailure!.status.phase).toBe('Starting');
+    expect(condition(firstFailure!.status, 'ImageReady')).toMatchObject({
+      status: 'False',
+      reason: 'ErrImagePull',
+      lastTransitionTime: iso(300),
+    });
+    expect(later!.status.phase).toBe('Failed');
   });
 
   it('shows Unschedulable while pending, with the scheduler message, once', () => {
