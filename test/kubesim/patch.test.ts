@@ -1,5 +1,6 @@
 // Behaviour 4: PATCH as the real server — JSON patch, merge patch, strategic
 // merge patch and server-side apply — plus the status and scale subresources.
+import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import {
   apiError,
@@ -348,6 +349,43 @@ describe('server-side apply', () => {
     expect(err.status.message).toBe(
       'Apply failed with 1 conflict: conflict with "editor" using v1: .data.a',
     );
+  });
+});
+
+describe('server-side apply through KubernetesObjectApi', () => {
+  it('creates and then updates with PatchStrategy.ServerSideApply', async () => {
+    const ns = await createNamespace(cluster);
+    const svc: KubernetesObject & { spec: Record<string, unknown> } = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'env',
+        namespace: ns,
+        labels: { 'app.kubernetes.io/managed-by': 'lablease' },
+      },
+      spec: { selector: { app: 'env' }, ports: [{ name: 'http', port: 80, targetPort: 8888 }] },
+    };
+    const created = await cluster.objects.patch(
+      svc,
+      undefined,
+      undefined,
+      'lablease',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(created.metadata?.uid).toBeTruthy();
+    const updated = await cluster.objects.patch(
+      { ...svc, spec: { ...svc.spec, ports: [{ name: 'http', port: 80, targetPort: 9999 }] } },
+      undefined,
+      undefined,
+      'lablease',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(updated.metadata?.uid).toBe(created.metadata?.uid);
+    expect(
+      (updated as { spec: { ports: Array<{ targetPort: number }> } }).spec.ports[0]?.targetPort,
+    ).toBe(9999);
   });
 });
 
