@@ -97,6 +97,8 @@ export class GarbageCollector implements Controller {
     if (!owner || owner.metadata.uid !== uid) {
       // Background: delete dependents none of whose owners remain.
       for (const d of deps) {
+        // only objects that still name this owner (orphaned ones dropped the reference)
+        if (!(d.obj.metadata.ownerReferences ?? []).some((o) => o.uid === uid)) continue;
         const alive = (d.obj.metadata.ownerReferences ?? []).some(
           (o) => o.uid !== uid && this.byUid.has(o.uid),
         );
