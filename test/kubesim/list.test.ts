@@ -1,7 +1,13 @@
 // Behaviour 12: lists — label and field selectors, pagination with stable
 // resourceVersion and expiring continue tokens, all-namespaces lists.
 import { describe, expect, it } from 'vitest';
-import { apiError, createNamespace, setupTestCluster, startTestCluster } from './support.js';
+import {
+  apiError,
+  createNamespace,
+  rawRequest,
+  setupTestCluster,
+  startTestCluster,
+} from './support.js';
 
 const cluster = setupTestCluster();
 
@@ -193,5 +199,43 @@ describe('all-namespaces lists', () => {
       'all-a/y',
       'all-b/x',
     ]);
+  });
+});
+
+describe('list item TypeMeta', () => {
+  it('omits apiVersion/kind on built-in list items and keeps them for custom resources', async () => {
+    const ns = await createNamespace(cluster);
+    await cluster.sim.api.create('configmaps', ns, cm('typed', {}));
+    await cluster.sim.api.create('httproutes', ns, {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r' },
+      spec: {},
+    });
+    const builtin = (
+      await rawRequest(
+        cluster.sim,
+        'GET',
+        `/api/v1/namespaces/${ns}/configmaps?fieldSelector=metadata.name%3Dtyped`,
+      )
+    ).json;
+    expect(builtin).toMatchObject({ kind: 'ConfigMapList', apiVersion: 'v1' });
+    expect(builtin.items[0].kind).toBeUndefined();
+    expect(builtin.items[0].apiVersion).toBeUndefined();
+    const custom = (
+      await rawRequest(
+        cluster.sim,
+        'GET',
+        `/apis/gateway.networking.k8s.io/v1/namespaces/${ns}/httproutes`,
+      )
+    ).json;
+    expect(custom.items[0]).toMatchObject({
+      kind: 'HTTPRoute',
+      apiVersion: 'gateway.networking.k8s.io/v1',
+    });
+    // A single GET has them, as on a cluster.
+    const one = (await rawRequest(cluster.sim, 'GET', `/api/v1/namespaces/${ns}/configmaps/typed`))
+      .json;
+    expect(one).toMatchObject({ kind: 'ConfigMap', apiVersion: 'v1' });
   });
 });

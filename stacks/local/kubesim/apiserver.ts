@@ -556,9 +556,7 @@ export class ApiServer implements ClusterApi {
     body: unknown,
     opts: PatchOptions = {},
   ): Promise<WriteResult> {
-    const isCustom = r.group.includes('.') && !r.group.endsWith('.k8s.io');
-    const gatewayApi = r.group === 'gateway.networking.k8s.io';
-    if (type === 'strategic' && (isCustom || gatewayApi)) {
+    if (type === 'strategic' && r.custom) {
       throw new StatusError(
         415,
         'UnsupportedMediaType',

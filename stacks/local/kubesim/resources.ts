@@ -13,6 +13,11 @@ export interface ServedResource extends ResourceType {
   readOnly?: boolean;
   /** Resources kubectl groups under `kubectl get all`. */
   categories?: string[];
+  /**
+   * Served as if from a CustomResourceDefinition: list items keep apiVersion
+   * and kind (built-in lists omit them), no strategic merge patch.
+   */
+  custom?: boolean;
 }
 
 const core = (r: Omit<ServedResource, 'group' | 'version'>): ServedResource => ({
@@ -195,6 +200,7 @@ export const RESOURCES: readonly ServedResource[] = [
     nameRule: 'dns1123-subdomain',
     generation: true,
     categories: ['gateway-api'],
+    custom: true,
   },
   {
     group: 'gateway.envoyproxy.io',
@@ -208,6 +214,7 @@ export const RESOURCES: readonly ServedResource[] = [
     nameRule: 'dns1123-subdomain',
     generation: true,
     categories: ['envoy-gateway'],
+    custom: true,
   },
 ];
 

@@ -96,7 +96,28 @@ export function objectJson(obj: object): Buffer {
 const COMMA = Buffer.from(',');
 
 /** A List body from cached item JSON. */
-function listJson(kind: string, apiVersion: string, metadata: object, items: object[]): Buffer {
+/**
+ * A built-in kind's list items carry no apiVersion/kind on the wire (only
+ * custom resources' do): code that reads `items[i].kind` breaks on a real
+ * cluster, so it breaks here too.
+ */
+const itemCache = new WeakMap<object, Buffer>();
+function listItemJson(obj: object): Buffer {
+  let bytes = itemCache.get(obj);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify({ ...obj, apiVersion: undefined, kind: undefined }));
+    itemCache.set(obj, bytes);
+  }
+  return bytes;
+}
+
+function listJson(
+  kind: string,
+  apiVersion: string,
+  metadata: object,
+  items: object[],
+  withTypeMeta: boolean,
+): Buffer {
   const parts: Buffer[] = [
     Buffer.from(
       `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`,
@@ -104,7 +125,7 @@ function listJson(kind: string, apiVersion: string, metadata: object, items: obj
   ];
   items.forEach((item, i) => {
     if (i) parts.push(COMMA);
-    parts.push(objectJson(item));
+    parts.push(withTypeMeta ? objectJson(item) : listItemJson(item));
   });
   parts.push(Buffer.from(']}'));
   return Buffer.concat(parts);
@@ -377,7 +398,11 @@ export class KubeHttpServer {
         if (table) return send(res, 200, toTable(r.kind, result.items, now, metadata));
         const listKind = `${r.kind}List`;
         const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
-        return send(res, 200, new RawJson(listJson(listKind, apiVersion, metadata, result.items)));
+        return send(
+          res,
+          200,
+          new RawJson(listJson(listKind, apiVersion, metadata, result.items, Boolean(r.custom))),
+        );
       }
       case 'watch':
         return this.watch(req, res, r, ns, query, table, dropWatchAfterMs, route.name);
@@ -456,12 +481,12 @@ export class KubeHttpServer {
             labelSelector: query.get('labelSelector') ?? undefined,
             fieldSelector: query.get('fieldSelector') ?? undefined,
           });
-          return send(res, 200, {
-            kind: `${r.kind}List`,
-            apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
-            metadata: {},
-            items,
-          });
+          const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+          return send(
+            res,
+            200,
+            new RawJson(listJson(`${r.kind}List`, apiVersion, {}, items, Boolean(r.custom))),
+          );
         }
         const result = await api.deleteObject(r, ns, route.name as string, opts);
         return sendWrite(result, result.removed || opts.dryRun ? 200 : 202);
