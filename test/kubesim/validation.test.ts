@@ -312,3 +312,25 @@ describe('immutable fields', () => {
     });
   });
 });
+
+describe('decoding', () => {
+  it('answers 400 for Secret data that is not base64', async () => {
+    const ns = await createNamespace(cluster);
+    const err = await apiError(
+      cluster.core.createNamespacedSecret({
+        namespace: ns,
+        body: { metadata: { name: 's' }, data: { password: 'hunter 2' } },
+      }),
+    );
+    expect(err.code).toBe(400);
+    expect(err.status.reason).toBe('BadRequest');
+    expect(err.status.message).toBe(
+      'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 6',
+    );
+    const ok = await cluster.core.createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: 's' }, stringData: { password: 'hunter 2' } },
+    });
+    expect(ok.data).toEqual({ password: Buffer.from('hunter 2').toString('base64') });
+  });
+});

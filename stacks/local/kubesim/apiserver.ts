@@ -344,6 +344,7 @@ export class ApiServer implements ClusterApi {
         `${obj.kind} in version "${(obj.apiVersion ?? '').split('/').pop()}" cannot be handled as a ${r.kind}: no kind "${obj.kind}" is registered for version "${apiVersionOf(r)}"`,
       );
     }
+    if (r.kind === 'Secret') checkBase64Data(obj);
     obj.apiVersion = apiVersionOf(r);
     obj.kind = r.kind;
     obj.metadata ??= {};
@@ -860,6 +861,28 @@ export class ApiServer implements ClusterApi {
       }
     }
     return out;
+  }
+}
+
+/** Secret.data is []byte in Go: a value that is not base64 fails decoding with 400, before anything else. */
+function checkBase64Data(obj: KubeObject) {
+  for (const value of Object.values(obj.data ?? {})) {
+    if (typeof value !== 'string') continue;
+    const bad = value.search(/[^A-Za-z0-9+/=]/);
+    const padding = value.indexOf('=');
+    const at =
+      bad >= 0
+        ? bad
+        : padding >= 0 && /[^=]/.test(value.slice(padding))
+          ? padding
+          : value.length % 4
+            ? value.length - (value.length % 4)
+            : -1;
+    if (at >= 0) {
+      throw badRequest(
+        `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${at}`,
+      );
+    }
   }
 }
 
