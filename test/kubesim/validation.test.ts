@@ -1,7 +1,7 @@
 // Behaviour 3: names, labels, required and immutable fields validated as the
 // API server does — 422 Invalid with causes[].field and the real texts.
 import { describe, expect, it } from 'vitest';
-import { apiError, createNamespace, setupTestCluster } from './support.js';
+import { apiError, createNamespace, rawRequest, setupTestCluster } from './support.js';
 
 const cluster = setupTestCluster();
 
@@ -332,5 +332,18 @@ describe('decoding', () => {
       body: { metadata: { name: 's' }, stringData: { password: 'hunter 2' } },
     });
     expect(ok.data).toEqual({ password: Buffer.from('hunter 2').toString('base64') });
+  });
+});
+
+describe('label types', () => {
+  it('answers 400 for a label value that is not a string, as the JSON decoder does', async () => {
+    const ns = await createNamespace(cluster);
+    const res = await rawRequest(cluster.sim, 'POST', `/api/v1/namespaces/${ns}/configmaps`, {
+      metadata: { name: 'n', labels: { replicas: 3 } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.message).toBe(
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string',
+    );
   });
 });

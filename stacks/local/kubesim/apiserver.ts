@@ -345,6 +345,23 @@ export class ApiServer implements ClusterApi {
       );
     }
     if (r.kind === 'Secret') checkBase64Data(obj);
+    for (const field of ['labels', 'annotations'] as const) {
+      for (const v of Object.values(obj.metadata?.[field] ?? {})) {
+        if (typeof v !== 'string') {
+          const what =
+            v === null
+              ? 'null'
+              : Array.isArray(v)
+                ? 'array'
+                : typeof v === 'object'
+                  ? 'object'
+                  : typeof v;
+          throw badRequest(
+            `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: json: cannot unmarshal ${what} into Go struct field ObjectMeta.metadata.${field} of type string`,
+          );
+        }
+      }
+    }
     obj.apiVersion = apiVersionOf(r);
     obj.kind = r.kind;
     obj.metadata ??= {};
