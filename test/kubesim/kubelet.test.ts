@@ -242,6 +242,37 @@ describe('scheduler and kubelet', () => {
     );
   });
 
+  it('setNodeCapacity: pods wait Unschedulable until capacity returns, then run', async () => {
+    const ns = await createNamespace(cluster);
+    await sim().setNodeCapacity({ cpu: '200m' });
+    try {
+      await cluster.core.createNamespacedPod({
+        namespace: ns,
+        body: {
+          ...pod('wait'),
+          spec: {
+            containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '300m' } } }],
+          },
+        },
+      });
+      await sim().settle();
+      const p = await cluster.core.readNamespacedPod({ namespace: ns, name: 'wait' });
+      expect(p.status?.conditions?.[0]).toMatchObject({
+        type: 'PodScheduled',
+        status: 'False',
+        reason: 'Unschedulable',
+      });
+      expect(p.status?.conditions?.[0]?.message).toMatch(
+        /^0\/3 nodes are available: 3 Insufficient cpu\. /,
+      );
+    } finally {
+      await sim().setNodeCapacity({ cpu: '4' });
+    }
+    await sim().settle();
+    const p = await cluster.core.readNamespacedPod({ namespace: ns, name: 'wait' });
+    expect(p.status?.phase).toBe('Running');
+  });
+
   it('graceful deletion: the pod shows deletionTimestamp, then the kubelet removes it', async () => {
     const ns = await createNamespace(cluster);
     await cluster.core.createNamespacedPod({ namespace: ns, body: pod('p') });

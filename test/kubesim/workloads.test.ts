@@ -185,4 +185,43 @@ describe('Deployment controller', () => {
       availableReplicas: 2,
     });
   });
+
+  it('reports ProgressDeadlineExceeded when new pods never become available, and ReplicaFailure-free Available False', async () => {
+    const ns = await createNamespace(cluster);
+    const sim = cluster.sim.simulation;
+    sim.scriptNamespace(ns, 'NeverReady');
+    sim.pause();
+    try {
+      await cluster.apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment('stuck', { progressDeadlineSeconds: 30 }),
+      });
+      await sim.advance(0);
+      let d = await cluster.apps.readNamespacedDeployment({ namespace: ns, name: 'stuck' });
+      const rsName = (await cluster.apps.listNamespacedReplicaSet({ namespace: ns })).items[0]
+        ?.metadata?.name;
+      expect(conditionsOf(d).Progressing).toMatchObject({
+        status: 'True',
+        reason: 'ReplicaSetUpdated',
+        message: `ReplicaSet "${rsName}" is progressing.`,
+      });
+      expect(conditionsOf(d).Available).toMatchObject({
+        status: 'False',
+        reason: 'MinimumReplicasUnavailable',
+      });
+      expect(d.status).toMatchObject({ replicas: 1, updatedReplicas: 1, unavailableReplicas: 1 });
+      expect(d.status?.readyReplicas).toBeUndefined();
+
+      await sim.advance(31_000);
+      d = await cluster.apps.readNamespacedDeployment({ namespace: ns, name: 'stuck' });
+      expect(conditionsOf(d).Progressing).toMatchObject({
+        status: 'False',
+        reason: 'ProgressDeadlineExceeded',
+        message: `ReplicaSet "${rsName}" has timed out progressing.`,
+      });
+    } finally {
+      sim.resume();
+      sim.clearScripts();
+    }
+  });
 });

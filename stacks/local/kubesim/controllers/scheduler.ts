@@ -92,8 +92,9 @@ export class Scheduler implements Controller {
     this.unsubscribe.push(
       api.subscribe('pods', (ev) => {
         const pod = ev.object;
-        if (ev.type !== 'DELETED' && !pod.spec?.nodeName)
-          this.queue.add(keyOf(pod.metadata.namespace, pod.metadata.name));
+        const key = keyOf(pod.metadata.namespace, pod.metadata.name);
+        this.track(pod, ev.type === 'DELETED');
+        if (ev.type !== 'DELETED' && !pod.spec?.nodeName) this.queue.add(key);
         // freed capacity may fit someone else
         if (ev.type === 'DELETED' || isTerminal(pod)) this.retryPending();
       }),
@@ -102,8 +103,28 @@ export class Scheduler implements Controller {
           this.retryPending(ev.object.metadata.namespace);
       }),
     );
-    for (const pod of api.list('pods').items)
+    for (const pod of api.list('pods').items) {
+      this.track(pod, false);
       if (!pod.spec?.nodeName) this.queue.add(keyOf(pod.metadata.namespace, pod.metadata.name));
+    }
+  }
+
+  /** What runs where (requests per bound pod) and who waits, kept from events: no full list per decision. */
+  private readonly bound = new Map<string, { node: string; requests: ResourceList }>();
+  private readonly pending = new Map<string, string>();
+
+  private track(pod: KubeObject, deleted: boolean) {
+    const uid = pod.metadata.uid!;
+    const key = keyOf(pod.metadata.namespace, pod.metadata.name);
+    if (deleted || isTerminal(pod)) {
+      this.bound.delete(uid);
+      this.pending.delete(uid);
+      return;
+    }
+    if (pod.spec?.nodeName) {
+      this.pending.delete(uid);
+      this.bound.set(uid, { node: pod.spec.nodeName, requests: podRequests(pod) });
+    } else if (!pod.metadata.deletionTimestamp) this.pending.set(uid, key);
   }
 
   stop() {
@@ -118,9 +139,8 @@ export class Scheduler implements Controller {
   }
 
   private retryPending(namespace?: string) {
-    for (const pod of this.rt.api.list('pods', namespace ? { namespace } : {}).items)
-      if (!pod.spec?.nodeName && !pod.metadata.deletionTimestamp)
-        this.queue.add(keyOf(pod.metadata.namespace, pod.metadata.name));
+    for (const key of this.pending.values())
+      if (!namespace || key.startsWith(`${namespace}/`)) this.queue.add(key);
   }
 
   private async registerNodes() {
@@ -194,14 +214,13 @@ export class Scheduler implements Controller {
 
     const wanted = podRequests(pod);
     const used = new Map<string, { req: ResourceList; count: number }>();
-    for (const p of api.list('pods').items) {
-      const n = p.spec?.nodeName;
-      if (!n || isTerminal(p) || p.metadata.uid === pod.metadata.uid) continue;
-      const u = used.get(n) ?? { req: {}, count: 0 };
-      for (const [k, v] of Object.entries(podRequests(p)))
+    for (const [uid, b] of this.bound) {
+      if (uid === pod.metadata.uid) continue;
+      const u = used.get(b.node) ?? { req: {}, count: 0 };
+      for (const [k, v] of Object.entries(b.requests))
         u.req[k] = u.req[k] ? { milli: u.req[k]!.milli + v.milli, format: v.format } : v;
       u.count++;
-      used.set(n, u);
+      used.set(b.node, u);
     }
     const reasons = new Map<string, number>();
     const fits: Array<{ node: KubeObject; freeCpu: bigint }> = [];
