@@ -346,4 +346,20 @@ describe('label types', () => {
       'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string',
     );
   });
+
+  it('answers 400 for replicas sent as a string', async () => {
+    const ns = await createNamespace(cluster);
+    const d = deployment('web') as unknown as { spec: { replicas: unknown } };
+    d.spec.replicas = '1';
+    const res = await rawRequest(
+      cluster.sim,
+      'POST',
+      `/apis/apps/v1/namespaces/${ns}/deployments`,
+      d,
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.message).toBe(
+      'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
+    );
+  });
 });

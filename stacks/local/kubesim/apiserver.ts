@@ -345,6 +345,7 @@ export class ApiServer implements ClusterApi {
       );
     }
     if (r.kind === 'Secret') checkBase64Data(obj);
+    checkIntegerFields(r, obj);
     for (const field of ['labels', 'annotations'] as const) {
       for (const v of Object.values(obj.metadata?.[field] ?? {})) {
         if (typeof v !== 'string') {
@@ -878,6 +879,43 @@ export class ApiServer implements ClusterApi {
       }
     }
     return out;
+  }
+}
+
+/** Go's JSON decoder type of a JSON value, as its messages name it. */
+const jsonType = (v: unknown) =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v;
+
+/**
+ * int32 fields clients most often send as strings (YAML `replicas: "1"`):
+ * the real decoder fails with 400 before validation, naming the Go struct.
+ */
+function checkIntegerFields(r: ServedResource, obj: KubeObject) {
+  const fail = (v: unknown, goStruct: string, path: string) => {
+    throw badRequest(
+      `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: json: cannot unmarshal ${jsonType(v)} into Go struct field ${goStruct}.${path} of type int32`,
+    );
+  };
+  const isInt = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isInteger(v));
+  const containers = (podSpec: KubeObject['spec'], prefix: string) => {
+    for (const list of ['containers', 'initContainers']) {
+      for (const c of Array.isArray(podSpec?.[list]) ? podSpec[list] : []) {
+        for (const p of Array.isArray(c?.ports) ? c.ports : []) {
+          if (!isInt(p?.containerPort))
+            fail(p.containerPort, 'ContainerPort', `${prefix}.${list}.ports.containerPort`);
+        }
+      }
+    }
+  };
+  if (r.kind === 'Deployment' || r.kind === 'ReplicaSet') {
+    if (!isInt(obj.spec?.replicas)) fail(obj.spec.replicas, `${r.kind}Spec`, 'spec.replicas');
+    containers(obj.spec?.template?.spec, 'spec.template.spec');
+  }
+  if (r.kind === 'Pod') containers(obj.spec, 'spec');
+  if (r.kind === 'Service') {
+    for (const p of Array.isArray(obj.spec?.ports) ? obj.spec.ports : []) {
+      if (!isInt(p?.port)) fail(p.port, 'ServicePort', 'spec.ports.port');
+    }
   }
 }
 
