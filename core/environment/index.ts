@@ -53,3 +53,4 @@ export {
 export { canonicalCpu, canonicalMemory, parseCpu, parseMemory } from './quantity.js';
 export type { Intent, Operation } from './state-machine.js';
 export { effectivePhase, TransitionNotAllowed, transition } from './state-machine.js';
+export { EnvironmentView as View, toView } from './view.js';

@@ -15,6 +15,7 @@ import {
   parseCpu,
   parseMemory,
 } from '../../../core/environment/quantity.js';
+import { EnvironmentView, toView } from '../../../core/environment/view.js';
 import { anEnvironment, aTemplate } from './fixtures.js';
 
 describe('quantities', () => {
@@ -170,5 +171,28 @@ describe('environment', () => {
     const env = anEnvironment();
     env.spec.volume.name = 'My Volume';
     expect(Environment.safeParse(env).success).toBe(false);
+  });
+});
+
+describe('view', () => {
+  it('flattens the spec and hides the planner bookkeeping', () => {
+    const env = anEnvironment();
+    env.status = {
+      ...env.status,
+      phase: 'Running',
+      url: 'https://x.env.test',
+      progress: { step: 'Ready', since: env.createdAt, attemptSince: env.createdAt, generation: 1 },
+      failure: { reason: 'Old', message: 'from an earlier attempt' },
+    };
+    const view = EnvironmentView.parse(toView(env));
+    expect(view).toMatchObject({
+      id: env.id,
+      name: 'My analysis',
+      templateId: 'jupyterlab',
+      resources: { cpu: '500m', memory: '1Gi' },
+      status: { phase: 'Running', url: 'https://x.env.test', failure: null, cullAt: null },
+      dataDeletion: null,
+    });
+    expect(view.status).not.toHaveProperty('progress');
   });
 });
