@@ -159,6 +159,11 @@ describe('pagination', () => {
       token = page.metadata?._continue;
     } while (token);
     expect(pages).toBe(3);
+    const first = await cluster.core.listNamespacedConfigMap({ namespace: ns, limit: 10 });
+    // Unfiltered pages say how many remain (the namespace also holds zz-* and kube-root-ca.crt).
+    expect(first.metadata?.remainingItemCount).toBe(
+      cluster.sim.api.list('configmaps', { namespace: ns }).items.length - 10,
+    );
     expect(seen).toHaveLength(25);
     expect(new Set(seen).size).toBe(25);
   });

@@ -300,7 +300,12 @@ export class ApiServer implements ClusterApi {
       lastKey = k;
     }
     const out: ListResult = { items, resourceVersion: String(listRv) };
-    if (more && lastKey !== undefined) out.continue = encodeContinue(listRv, lastKey);
+    if (more && lastKey !== undefined) {
+      out.continue = encodeContinue(listRv, lastKey);
+      // Only an unfiltered list knows how many remain, as the real server.
+      if (!opts.labelSelector && !opts.fieldSelector)
+        out.remainingItemCount = this.store.countAfter(key, ns, lastKey);
+    }
     return out;
   }
 
@@ -421,10 +426,16 @@ export class ApiServer implements ClusterApi {
     await this.runAdmission(req, 'validate');
 
     const key = resourceKey(r);
-    const existing = this.store.get(key, md.namespace, name);
+    let name2 = name;
+    // A generated name that collides is generated again, as the server retries (RetryGenerateName).
+    for (let i = 0; generated && i < 8 && this.store.get(key, md.namespace, name2); i++) {
+      name2 = `${md.generateName}${randomSuffix()}`;
+      md.name = name2;
+    }
+    const existing = this.store.get(key, md.namespace, name2);
     if (existing) {
       if (existing.metadata.deletionTimestamp) {
-        const e = alreadyExists(r.plural, name, r.group);
+        const e = alreadyExists(r.plural, name2, r.group);
         throw new StatusError(
           409,
           'AlreadyExists',
@@ -432,7 +443,7 @@ export class ApiServer implements ClusterApi {
           e.details,
         );
       }
-      throw alreadyExists(r.plural, name, r.group);
+      throw alreadyExists(r.plural, name2, r.group);
     }
     const now = this.now();
     md.uid = randomUUID();

@@ -394,6 +394,9 @@ export class KubeHttpServer {
         const metadata = {
           resourceVersion: result.resourceVersion,
           ...(result.continue ? { continue: result.continue } : {}),
+          ...(result.remainingItemCount !== undefined
+            ? { remainingItemCount: result.remainingItemCount }
+            : {}),
         };
         if (table) return send(res, 200, toTable(r.kind, result.items, now, metadata));
         const listKind = `${r.kind}List`;

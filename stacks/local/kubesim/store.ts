@@ -128,6 +128,16 @@ export class Store {
     }
   }
 
+  /** How many objects of `resource` (in `namespace`, if given) sort after `afterKey`. */
+  countAfter(resource: string, namespace: string | undefined, afterKey: string): number {
+    const b = this.buckets.get(resource);
+    if (!b) return 0;
+    const start =
+      lowerBound(b.keys, afterKey) + (b.keys[lowerBound(b.keys, afterKey)] === afterKey ? 1 : 0);
+    const end = namespace === undefined ? b.keys.length : lowerBound(b.keys, `${namespace}/\uffff`);
+    return Math.max(0, end - start);
+  }
+
   /** Stores `obj` (a fresh object the caller no longer mutates) under a new RV and emits one event. */
   put(resource: string, obj: KubeObject, type: 'ADDED' | 'MODIFIED'): KubeObject {
     const rv = ++this.rv;
