@@ -16,6 +16,11 @@ import type {
   V1Service,
   V1ServiceAccount,
 } from '@kubernetes/client-node';
+import {
+  ANNOTATION_GENERATION,
+  ANNOTATION_SCAFFOLD,
+  SCAFFOLD_VERSION,
+} from '../environment/markers.js';
 import type { Environment, Template, TierLimits } from '../environment/model.js';
 import { namespaceFor, objectNames, scaffoldNames } from '../environment/naming.js';
 import { formatCpu, formatMemory, parseCpu, parseMemory } from '../environment/quantity.js';
@@ -25,17 +30,12 @@ export const LABEL_USER = 'lablease.dev/user';
 export const LABEL_ENV = 'lablease.dev/env';
 export const LABEL_VOLUME = 'lablease.dev/volume';
 export const LABEL_TEMPLATE = 'lablease.dev/template';
-/** On the Deployment (not its pods, so it never rolls them): the environment generation it was built for. */
-export const ANNOTATION_GENERATION = 'lablease.dev/generation';
-
-/**
- * On the user's Namespace once its whole scaffold is applied: the I/O layer
- * reads `isScaffolded(namespace)` for Observed.namespaceScaffold, so a
- * scaffold half-applied (a failure between two objects) is finished next
- * time, and a new SCAFFOLD_VERSION re-applies every user's scaffold.
- */
-export const ANNOTATION_SCAFFOLD = 'lablease.dev/scaffold';
-export const SCAFFOLD_VERSION = '1';
+export {
+  ANNOTATION_GENERATION,
+  ANNOTATION_SCAFFOLD,
+  isScaffolded,
+  SCAFFOLD_VERSION,
+} from '../environment/markers.js';
 
 /** The user and group every workspace runs as (the images' conventional non-root user). */
 export const WORKSPACE_UID = 1000;
@@ -199,18 +199,6 @@ export function scaffoldObjects(s: NamespaceScaffold) {
     s.denyAll,
     s.namespace,
   ];
-}
-
-/** The namespace exists, is not terminating, and carries the current scaffold marker. */
-export function isScaffolded(
-  namespace:
-    | { metadata?: { annotations?: Record<string, string>; deletionTimestamp?: unknown } }
-    | undefined,
-): boolean {
-  return (
-    namespace?.metadata?.annotations?.[ANNOTATION_SCAFFOLD] === SCAFFOLD_VERSION &&
-    namespace.metadata.deletionTimestamp == null
-  );
 }
 
 /**

@@ -1,3 +1,5 @@
+import { ANNOTATION_GENERATION, isScaffolded } from './markers.js';
+
 // What the cluster has for one environment, reduced to what the planner
 // reads. `observe()` builds it from the objects a Kubernetes client returns
 // (client-node's models or plain JSON: timestamps may be Date or string), so
@@ -168,23 +170,32 @@ const conditions = (cs: RawCondition[] | undefined): ObservedCondition[] =>
   (cs ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
 
 /**
- * The planner's view from what the client read. `generationAnnotation` is
- * manifests.ANNOTATION_GENERATION (passed in: this module knows no manifests).
+ * The planner's view from what the client read: the user's namespace, the
+ * environment's PVC (by its stored name), Deployment, Service and
+ * NetworkPolicy (by the environment id), its pods (label lablease.dev/env)
+ * and the events whose involvedObject is one of them or their ReplicaSets.
+ * Absent objects are undefined.
  */
 export function observe(raw: {
-  namespaceScaffold: boolean;
+  /** The user's Namespace as read; its scaffold marker decides namespaceScaffold. */
+  namespace?: { metadata?: { annotations?: Record<string, string>; deletionTimestamp?: unknown } };
+  /** Or the answer already computed (markers.isScaffolded). */
+  namespaceScaffold?: boolean;
+  /** Defaults to markers.ANNOTATION_GENERATION. */
+  generationAnnotation?: string;
   volume?: { metadata?: RawMeta; status?: { phase?: string } };
   deployment?: RawDeployment;
   service?: unknown;
   networkPolicy?: unknown;
   pods?: RawPod[];
   events?: RawEvent[];
-  generationAnnotation: string;
 }): Observed {
   const d = raw.deployment;
-  const applied = Number(d?.metadata?.annotations?.[raw.generationAnnotation]);
+  const applied = Number(
+    d?.metadata?.annotations?.[raw.generationAnnotation ?? ANNOTATION_GENERATION],
+  );
   return {
-    namespaceScaffold: raw.namespaceScaffold,
+    namespaceScaffold: raw.namespaceScaffold ?? isScaffolded(raw.namespace),
     volume: raw.volume && {
       phase: raw.volume.status?.phase ?? 'Pending',
       deleting: raw.volume.metadata?.deletionTimestamp != null,

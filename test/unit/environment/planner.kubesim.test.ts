@@ -7,9 +7,7 @@
 // cluster's own behaviour and messages.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  ANNOTATION_GENERATION,
   environmentObjects,
-  isScaffolded,
   scaffoldObjects,
   toWire,
   userNamespace,
@@ -106,14 +104,13 @@ function read(env: Environment) {
     .list('events', { namespace: ns })
     .items.filter((e) => e.involvedObject?.name?.startsWith(env.id));
   return observe({
-    namespaceScaffold: isScaffolded(k.api.get('namespaces', undefined, ns)),
+    namespace: k.api.get('namespaces', undefined, ns),
     volume: k.api.get('persistentvolumeclaims', ns, env.spec.volume.name),
     deployment: k.api.get('deployments', ns, env.id),
     service: k.api.get('services', ns, env.id),
     networkPolicy: k.api.get('networkpolicies', ns, env.id),
     pods: k.api.list('pods', { namespace: ns, labelSelector: selector }).items,
     events: events as never,
-    generationAnnotation: ANNOTATION_GENERATION,
   });
 }
 

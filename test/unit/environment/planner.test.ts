@@ -746,8 +746,7 @@ describe('plan: level-based', () => {
 describe('observe', () => {
   it('reduces client-node objects (Date timestamps) to the planner view', () => {
     const observed = observe({
-      namespaceScaffold: true,
-      generationAnnotation: 'lablease.dev/generation',
+      namespace: { metadata: { annotations: { 'lablease.dev/scaffold': '1' } } },
       volume: { metadata: {}, status: { phase: 'Bound' } },
       deployment: {
         metadata: { generation: 4, annotations: { 'lablease.dev/generation': '7' } },
@@ -791,6 +790,7 @@ describe('observe', () => {
       readyReplicas: 1,
     });
     expect(observed.networkPolicy).toBe(false);
+    expect(observed.namespaceScaffold).toBe(true);
     expect(observed.pods[0]).toMatchObject({ deleting: false, createdAt: iso(1) });
     expect(observed.pods[0]!.containerStatuses[0]!.state?.running?.startedAt).toBe(iso(2));
     expect(observed.events[0]).toMatchObject({ lastTimestamp: iso(0), count: 2 });
