@@ -246,7 +246,9 @@ export class KubeHttpServer {
       server.listen(port, host, () => resolve());
     });
     const addr = server.address() as AddressInfo;
-    return `https://${host}:${addr.port}`;
+    // The certificate names 127.0.0.1 and localhost: a wildcard bind is reached through loopback.
+    const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    return `https://${reachable}:${addr.port}`;
   }
 
   async close() {
