@@ -5,6 +5,7 @@
 // becomes ready. A pod being deleted is stopped and removed (grace 0) after
 // the terminate delay, within its grace period.
 // biome-ignore-all lint/suspicious/noExplicitAny: objects are schemaless JSON
+import { createHash } from 'node:crypto';
 import { StatusError } from '../errors.js';
 import type { Controller, KubeObject } from '../types.js';
 import type { PodPages } from './pod-pages.js';
@@ -50,6 +51,20 @@ interface PodSim {
   podIP?: string;
   cancel: Array<() => void>;
 }
+
+/** How containerd reports an image: `nginx` → `docker.io/library/nginx:latest`. */
+export function normalizeImage(image: string): string {
+  let ref = image;
+  const first = ref.split('/')[0]!;
+  const hasRegistry =
+    ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (!hasRegistry) ref = `docker.io/${ref.includes('/') ? '' : 'library/'}${ref}`;
+  if (!ref.includes('@') && !/:[^/]+$/.test(ref)) ref += ':latest';
+  return ref;
+}
+
+const imageId = (image: string) =>
+  `${normalizeImage(image).replace(/[:@][^/]*$/, '')}@sha256:${createHash('sha256').update(image).digest('hex')}`;
 
 const nodeIndex = (node: string) => Math.max(0, Number(node.replace(/\D+/g, '')) - 1);
 
@@ -258,7 +273,7 @@ export class Kubelet implements Controller {
       if (pod.spec.initContainers?.length)
         status.initContainerStatuses = pod.spec.initContainers.map((c: any) => ({
           name: c.name,
-          image: c.image,
+          image: normalizeImage(c.image),
           imageID: '',
           ready: true,
           restartCount: 0,
@@ -269,7 +284,7 @@ export class Kubelet implements Controller {
         }));
       status.containerStatuses = this.containers(pod).map((c) => ({
         name: c.name,
-        image: c.image,
+        image: normalizeImage(c.image),
         imageID: '',
         ready: false,
         restartCount: 0,
@@ -410,9 +425,11 @@ export class Kubelet implements Controller {
         return {
           ...(prev?.lastState ? { lastState: prev.lastState } : {}),
           name: c.name,
-          image: c.image,
-          imageID: `${c.image.includes('@') ? c.image : `docker.io/library/${c.image}`}@sha256:${'0'.repeat(64)}`,
-          containerID: `containerd://${sim.uid.replace(/-/g, '')}${c.name}`.slice(0, 77),
+          image: normalizeImage(c.image),
+          imageID: imageId(c.image),
+          containerID: `containerd://${createHash('sha256')
+            .update(`${sim.uid}/${c.name}/${sim.restarts[c.name] ?? 0}`)
+            .digest('hex')}`,
           ready: false,
           restartCount: sim.restarts[c.name] ?? 0,
           started: true,
