@@ -52,6 +52,8 @@ const Env = z.object({
   LOCAL_ACCOUNTS: z.enum(['true', 'false']).default('true'),
   BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@lablease.local'),
   DEFAULT_TIER: z.string().min(1).default('free'),
+  /** How soon the provisioner looks again at an environment that is still moving. */
+  PROVISIONER_POLL_SECONDS: z.coerce.number().int().min(1).max(900).default(5),
   /** OIDC sign-in is on when a client id is set. */
   OIDC_ISSUER: z.url().default('https://accounts.google.com'),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -88,6 +90,7 @@ export type Config = {
   environmentsDomain: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   apiUrl: string;
+  provisionerPollSeconds: number;
   auth: {
     signingKeys: Record<string, unknown>[] | undefined;
     accessTtlSeconds: number;
@@ -147,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     environmentsDomain: e.ENVIRONMENTS_DOMAIN,
     logLevel: e.LOG_LEVEL,
     apiUrl: e.API_URL.replace(/\/$/, ''),
+    provisionerPollSeconds: e.PROVISIONER_POLL_SECONDS,
     auth: {
       signingKeys: e.AUTH_SIGNING_KEYS,
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

@@ -2,16 +2,16 @@
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../core/api/app.js';
 import { backendsFromConfig } from '../core/api/backends.js';
-import { createAuth } from '../core/auth/index.js';
 import { loadConfig } from '../core/config.js';
-import { createDocumentClient } from '../core/store/client.js';
+import { createServices } from '../core/services.js';
 
 const config = loadConfig();
-const doc = createDocumentClient(config);
+const services = await createServices(config);
 
 export const app = createApp({
   config,
   backends: backendsFromConfig(config),
-  auth: await createAuth(config, doc),
+  auth: services.auth,
+  environments: { lifecycle: services.lifecycle, environments: services.environments },
 });
 export const handler = handle(app);

@@ -2,16 +2,41 @@
 // with partial batch failures so one bad record never blocks the others.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ClusterClient } from '../core/cluster/client.js';
+import { convergeEnvironment } from '../core/cluster/converge.js';
+import { environmentUrl, loadKubeConfig } from '../core/cluster/kubeconfig.js';
+import { loadConfig } from '../core/config.js';
 import { parseIntent } from '../core/queue/intent.js';
+import { retryLater } from '../core/queue/retry.js';
+import { createServices } from '../core/services.js';
 
+const config = loadConfig();
+const services = await createServices(config);
+const deps = {
+  environments: services.environments,
+  catalog: services.catalog,
+  users: services.auth.users,
+  cluster: new ClusterClient(loadKubeConfig(config)),
+  queue: services.queue,
+  now: services.now,
+  planOptions: {
+    url: (envId: string) => environmentUrl(config, envId),
+    deadlines: { pollSeconds: config.provisionerPollSeconds },
+  },
+};
 const processor = new BatchProcessor(EventType.SQS);
 
 async function handleRecord(record: SQSRecord) {
-  const intent = parseIntent(record.body);
-  // Convergence of the cluster to the environment's desired state arrives with
-  // the environment lifecycle (issue 5); until then the intent is only logged.
-  console.log(JSON.stringify({ level: 'info', message: 'intent received', ...intent }));
+  try {
+    await convergeEnvironment(deps, parseIntent(record.body));
+  } catch (err) {
+    await retryLater(services.queue, record, err);
+    throw err;
+  }
 }
 
 export const handler = (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, handleRecord, processor, { context });
+  processPartialResponse(event, handleRecord, processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });

@@ -13,6 +13,7 @@ import { authenticate } from './middleware/authenticate.js';
 import { requireSameOrigin } from './middleware/same-origin.js';
 import { problemFrom, problemResponse } from './problem.js';
 import { authRoutes } from './routes/auth.js';
+import { type EnvironmentRouteDeps, environmentRoutes } from './routes/environments.js';
 import { meRoutes } from './routes/me.js';
 import { validationHook } from './validation.js';
 
@@ -27,6 +28,7 @@ export interface AppDeps {
   config: Config;
   backends: Backends;
   auth: Auth;
+  environments: Omit<EnvironmentRouteDeps, 'users'>;
   /** The client's address as the platform saw it (API Gateway's sourceIp, the socket locally) — never a header a client can set. */
   clientAddress?: (c: Context) => string;
   now?: () => Date;
@@ -148,11 +150,12 @@ export function createApp(deps: AppDeps) {
 
   // Every resource under /api/v1 (all but info and the OpenAPI document) needs a credential.
   const guard = [requireSameOrigin(deps.config.webOrigin), authenticate(deps.auth)] as const;
-  for (const prefix of ['/api/v1/me']) {
+  for (const prefix of ['/api/v1/me', '/api/v1/templates', '/api/v1/environments']) {
     app.use(prefix, ...guard);
     app.use(`${prefix}/*`, ...guard);
   }
   app.route('/api/v1/me', meRoutes({ auth: deps.auth }));
+  app.route('/api/v1', environmentRoutes({ ...deps.environments, users: deps.auth.users }));
 
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',

@@ -41,6 +41,35 @@ export class ClusterClient {
     }
   }
 
+  /**
+   * Changes only the fields in `patch` (JSON merge patch). For scaling: an
+   * apply of a partial object would drop every field it leaves out.
+   */
+  async merge(
+    ref: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>,
+    patch: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.objects.patch(
+        {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: ref.metadata,
+          ...patch,
+        } as KubeObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        PatchStrategy.MergePatch,
+      );
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return false;
+      throw classifyClusterError(err) ?? err;
+    }
+  }
+
   /** Deletes in the background; answers false when it was already gone. */
   async delete(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<boolean> {
     try {

@@ -5,6 +5,8 @@ import { z } from 'zod';
 
 export const Intent = z.object({
   envId: z.string().min(1).max(63),
+  /** The owner: lets the provisioner read the environment with one consistent GetItem instead of an eventually consistent index. */
+  ownerId: z.string().regex(/^[0-9a-f]{32}$/),
   generation: z.number().int().nonnegative(),
 });
 export type Intent = z.infer<typeof Intent>;

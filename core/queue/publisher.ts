@@ -1,13 +1,21 @@
 // Publishes intents after the store has recorded them. A failed send loses
 // nothing: the desired state is already in DynamoDB and the reconciler finds
 // environments whose observedGeneration lags; we only say so in the log.
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Config } from '../config.js';
 import type { Intent } from './intent.js';
 
 export interface IntentQueue {
-  publish(intent: Intent): Promise<boolean>;
+  /** `delaySeconds` (≤ 900): "look again later", for environments still moving. */
+  publish(intent: Intent, opts?: { delaySeconds?: number }): Promise<boolean>;
   publishMany(intents: Intent[]): Promise<number>;
+  /** Makes a received message visible again after `seconds` (a retry's back-off). */
+  retryAfter(receiptHandle: string, seconds: number): Promise<void>;
 }
 
 export function createSqsClient(config: Pick<Config, 'region' | 'sqsEndpoint'>) {
@@ -28,10 +36,16 @@ export class SqsIntentQueue implements IntentQueue {
   ) {}
 
   /** True when SQS took the intent; false (logged) when it did not. */
-  async publish(intent: Intent): Promise<boolean> {
+  async publish(intent: Intent, opts: { delaySeconds?: number } = {}): Promise<boolean> {
     try {
       await this.sqs.send(
-        new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(intent) }),
+        new SendMessageCommand({
+          QueueUrl: this.queueUrl,
+          MessageBody: JSON.stringify(intent),
+          ...(opts.delaySeconds
+            ? { DelaySeconds: Math.min(900, Math.max(0, Math.round(opts.delaySeconds))) }
+            : {}),
+        }),
       );
       return true;
     } catch (err) {
@@ -42,6 +56,16 @@ export class SqsIntentQueue implements IntentQueue {
       });
       return false;
     }
+  }
+
+  async retryAfter(receiptHandle: string, seconds: number): Promise<void> {
+    await this.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: Math.min(43_200, Math.max(0, Math.round(seconds))),
+      }),
+    );
   }
 
   /** Sends in batches of ten; answers how many SQS took. */

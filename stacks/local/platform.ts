@@ -43,6 +43,8 @@ export interface LocalPlatformOptions {
   queueName?: string;
   /** How often the reaper and reconciler run. */
   scheduleEveryMs?: number;
+  /** How soon the provisioner looks again at an environment still moving (seconds). */
+  pollSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -139,6 +141,7 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
       INTENT_QUEUE_URL: queues.queueUrl,
       API_URL: `http://localhost:${apiPort}`,
       AUTH_SIGNING_KEYS: await localSigningKeys(stateDir),
+      PROVISIONER_POLL_SECONDS: String(opts.pollSeconds ?? (opts.kubeletDelays === 'zero' ? 1 : 3)),
       LABLEASE_CLUSTER: opts.cluster,
       LABLEASE_CLUSTER_SERVER: cluster.server,
       ...(cluster.kubeconfigPath ? { KUBECONFIG: cluster.kubeconfigPath } : {}),
@@ -163,8 +166,11 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
     stops.push(() => eventSource.stop());
 
     const every = opts.scheduleEveryMs ?? 60_000;
-    for (const name of ['reaper', 'reconciler'] as const) {
-      const fn = await import(`../../functions/${name}.js`);
+    const scheduled = {
+      reaper: await import('../../functions/reaper.js'),
+      reconciler: await import('../../functions/reconciler.js'),
+    };
+    for (const [name, fn] of Object.entries(scheduled)) {
       const schedule = startSchedule({
         name: `lablease-${name}`,
         everyMs: every,

@@ -20,6 +20,7 @@ beforeAll(async () => {
     config: localConfig,
     backends: backendsFromConfig(localConfig),
     auth: t.auth,
+    environments: { lifecycle: t.services.lifecycle, environments: t.services.environments },
     log: () => {},
   });
 });
@@ -79,6 +80,7 @@ describe('the API app', () => {
       config: localConfig,
       backends: backendsFromConfig(localConfig),
       auth: t.auth,
+      environments: { lifecycle: t.services.lifecycle, environments: t.services.environments },
       log: () => {},
     });
     failing.get('/boom', () => {

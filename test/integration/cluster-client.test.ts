@@ -9,7 +9,19 @@ import { setupTestCluster } from '../kubesim/support.js';
 const cluster = setupTestCluster();
 const client = () => new ClusterClient(cluster.kc);
 
-const configMap = (name: string, data: Record<string, string> = { a: '1' }) => ({
+interface ConfigMap {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    resourceVersion?: string;
+  };
+  data: Record<string, string>;
+}
+
+const configMap = (name: string, data: Record<string, string> = { a: '1' }): ConfigMap => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: { name, namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'lablease' } },
@@ -23,9 +35,7 @@ describe('ClusterClient', () => {
     expect(again.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
     const changed = await client().apply(configMap('cc-apply', { a: '2' }));
     expect(changed.metadata.resourceVersion).not.toBe(first.metadata.resourceVersion);
-    expect(
-      (await client().read<ReturnType<typeof configMap>>(configMap('cc-apply')))?.data,
-    ).toEqual({ a: '2' });
+    expect((await client().read<ConfigMap>(configMap('cc-apply')))?.data).toEqual({ a: '2' });
   });
 
   it('treats a missing object as gone on delete and absent on read', async () => {

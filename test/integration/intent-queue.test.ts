@@ -7,6 +7,7 @@ import { SqsIntentQueue } from '../../core/queue/publisher.js';
 import { createIntentQueues } from '../../stacks/local/sqs-local.js';
 import { startTestSqs, uniqueName } from '../support/aws.js';
 
+const OWNER = '0123456789abcdef0123456789abcdef';
 let sqs: Awaited<ReturnType<typeof startTestSqs>>;
 let queueUrl: string;
 
@@ -39,15 +40,15 @@ async function drain() {
 describe('the intent queue', () => {
   it('delivers what is published, one intent per message', async () => {
     const queue = new SqsIntentQueue(sqs.sqs, queueUrl, () => {});
-    expect(await queue.publish({ envId: 'e1', generation: 3 })).toBe(true);
+    expect(await queue.publish({ envId: 'e1', ownerId: OWNER, generation: 3 })).toBe(true);
     expect(
       await queue.publishMany(
-        Array.from({ length: 12 }, (_, i) => ({ envId: `b${i}`, generation: 1 })),
+        Array.from({ length: 12 }, (_, i) => ({ envId: `b${i}`, ownerId: OWNER, generation: 1 })),
       ),
     ).toBe(12);
     const got = await drain();
     expect(got).toHaveLength(13);
-    expect(got).toContainEqual({ envId: 'e1', generation: 3 });
+    expect(got).toContainEqual({ envId: 'e1', ownerId: OWNER, generation: 3 });
   });
 
   it('reports a failed send without throwing, and logs no message body', async () => {
@@ -59,7 +60,7 @@ describe('the intent queue', () => {
     const queue = new SqsIntentQueue(sqs.sqs, queueUrl, (message, fields) =>
       lines.push({ message, ...fields }),
     );
-    expect(await queue.publish({ envId: 'e2', generation: 7 })).toBe(false);
+    expect(await queue.publish({ envId: 'e2', ownerId: OWNER, generation: 7 })).toBe(false);
     expect(lines).toEqual([
       {
         message: 'intent not sent; the reconciler will pick the environment up',

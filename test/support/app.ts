@@ -1,11 +1,14 @@
 // A whole API app on the run's DynamoDB Local, with a table of its own, for
 // tests that drive the HTTP surface with app.request() (no server needed).
+
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { JWK } from 'jose';
 import { createApp } from '../../core/api/app.js';
 import { backendsFromConfig } from '../../core/api/backends.js';
 import { generateSigningKey } from '../../core/auth/access-token.js';
-import { type Auth, createAuth } from '../../core/auth/index.js';
+import type { Auth } from '../../core/auth/index.js';
 import { type Config, loadConfig } from '../../core/config.js';
+import { createServices, type Services } from '../../core/services.js';
 import { ensureTable } from '../../stacks/local/table.js';
 import { dynamoClients, uniqueName } from './aws.js';
 
@@ -16,6 +19,7 @@ export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   auth: Auth;
+  services: Services;
   config: Config;
   tableName: string;
   doc: ReturnType<typeof dynamoClients>['doc'];
@@ -25,7 +29,7 @@ export interface TestApp {
 
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { clientAddress?: string } = {},
+  opts: { clientAddress?: string; sqs?: SQSClient } = {},
 ): Promise<TestApp> {
   const { client, doc } = dynamoClients();
   const tableName = uniqueName('app');
@@ -44,16 +48,23 @@ export async function createTestApp(
     },
   };
   const now = () => clock.now;
-  const auth = await createAuth(config, doc, { now, scryptCost: TEST_SCRYPT, log: () => {} });
+  const services = await createServices(config, {
+    doc,
+    sqs: opts.sqs,
+    now,
+    scryptCost: TEST_SCRYPT,
+    log: () => {},
+  });
   const app = createApp({
     config,
     backends: backendsFromConfig(config),
-    auth,
+    auth: services.auth,
+    environments: { lifecycle: services.lifecycle, environments: services.environments },
     now,
     log: () => {},
     clientAddress: () => opts.clientAddress ?? '203.0.113.7',
   });
-  return { app, auth, config, tableName, doc, clock, signingKeys };
+  return { app, auth: services.auth, services, config, tableName, doc, clock, signingKeys };
 }
 
 /** A tiny cookie jar for app.request(): keeps what Set-Cookie says, sends it back. */

@@ -1,0 +1,215 @@
+// The provisioner's work for one environment: read the desired state, observe
+// the cluster, let the pure planner decide, apply its actions, store the
+// status it derived. Level-triggered and idempotent: running it twice, late,
+// or for an old intent converges to the same place.
+import type { Environment, Status, Template } from '../environment/model.js';
+import { namespaceFor, objectNames } from '../environment/naming.js';
+import { type Observed, observe } from '../environment/observed.js';
+import { type Action, type PlanOptions, plan, pushEvent } from '../environment/planner.js';
+import { tierLimits } from '../environment/policies.js';
+import type { Intent } from '../queue/intent.js';
+import type { IntentQueue } from '../queue/publisher.js';
+import type { CatalogStore } from '../store/catalog.js';
+import type { EnvironmentStore } from '../store/environments.js';
+import type { UserStore } from '../store/users.js';
+import type { ClusterClient, KubeObject } from './client.js';
+import { PermanentClusterError } from './errors.js';
+import {
+  ANNOTATION_GENERATION,
+  isScaffolded,
+  LABEL_ENV,
+  scaffoldObjects,
+  userNamespace,
+  workspaceDeployment,
+  workspaceNetworkPolicy,
+  workspaceService,
+  workspaceVolume,
+} from './manifests.js';
+
+export interface ConvergeDeps {
+  environments: Pick<EnvironmentStore, 'get' | 'writeStatus'>;
+  catalog: Pick<CatalogStore, 'get' | 'settings'>;
+  users: Pick<UserStore, 'get'>;
+  cluster: ClusterClient;
+  queue: Pick<IntentQueue, 'publish'>;
+  now: () => Date;
+  planOptions?: PlanOptions;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export interface ConvergeResult {
+  envId: string;
+  phase?: Status['phase'];
+  actions: Action['type'][];
+  requeueAfterSeconds?: number;
+  /** False when the environment moved on while we worked: the newer intent does the rest. */
+  statusWritten: boolean;
+}
+
+const ref = (apiVersion: string, kind: string, namespace: string, name: string) => ({
+  apiVersion,
+  kind,
+  metadata: { name, namespace },
+});
+
+/** What the cluster holds for one environment, as the planner wants to see it. */
+export async function observeEnvironment(
+  cluster: ClusterClient,
+  env: Environment,
+): Promise<Observed> {
+  const ns = namespaceFor(env.ownerId);
+  const names = objectNames(env.id);
+  const namespace = await cluster.read(ref('v1', 'Namespace', '', ns) as KubeObject);
+  if (!namespace)
+    return observe({ namespaceScaffold: false, generationAnnotation: ANNOTATION_GENERATION });
+  const [volume, deployment, service, networkPolicy, pods, events] = await Promise.all([
+    cluster.read(ref('v1', 'PersistentVolumeClaim', ns, env.spec.volume.name)),
+    cluster.read(ref('apps/v1', 'Deployment', ns, names.deployment)),
+    cluster.read(ref('v1', 'Service', ns, names.service)),
+    cluster.read(ref('networking.k8s.io/v1', 'NetworkPolicy', ns, names.networkPolicy)),
+    cluster.list('v1', 'Pod', { namespace: ns, labelSelector: `${LABEL_ENV}=${env.id}` }),
+    cluster.list('v1', 'Event', { namespace: ns }),
+  ]);
+  // Events about this environment: its Deployment, its ReplicaSets (named after it), its pods, its volume.
+  const ours = (name: string) =>
+    name === env.spec.volume.name ||
+    name === names.deployment ||
+    name.startsWith(`${names.deployment}-`);
+  return observe({
+    namespaceScaffold: isScaffolded(namespace as Parameters<typeof isScaffolded>[0]),
+    volume: volume as never,
+    deployment: deployment as never,
+    service,
+    networkPolicy,
+    pods: pods as never,
+    events: events.filter((e) =>
+      ours(String((e as { involvedObject?: { name?: string } }).involvedObject?.name ?? '')),
+    ) as never,
+    generationAnnotation: ANNOTATION_GENERATION,
+  });
+}
+
+export async function convergeEnvironment(
+  deps: ConvergeDeps,
+  intent: Intent,
+): Promise<ConvergeResult> {
+  const env = await deps.environments.get(intent.ownerId, intent.envId);
+  if (!env) return { envId: intent.envId, actions: [], statusWritten: false };
+  const now = deps.now();
+  const template = await deps.catalog.get(env.spec.templateId);
+  const observed = await observeEnvironment(deps.cluster, env);
+  const decided = plan(env, observed, now, deps.planOptions);
+  const applied: Action['type'][] = [];
+  let status = decided.status;
+  try {
+    for (const action of decided.actions) {
+      await apply(deps, env, template, action);
+      applied.push(action.type);
+    }
+  } catch (err) {
+    if (!(err instanceof PermanentClusterError) && !(err instanceof MissingTemplate)) throw err;
+    // The cluster refused what we asked (or we cannot build it): a failure the user must see, not a retry.
+    status = failed(
+      decided.status,
+      env.generation,
+      err instanceof MissingTemplate ? 'TemplateRemoved' : err.code,
+      err.message,
+      now,
+    );
+  }
+  const statusWritten = await deps.environments.writeStatus(env, status);
+  const requeue = status.phase === 'Failed' ? undefined : decided.requeueAfterSeconds;
+  if (statusWritten && requeue !== undefined) {
+    await deps.queue.publish(
+      { envId: env.id, ownerId: env.ownerId, generation: env.generation },
+      { delaySeconds: requeue },
+    );
+  }
+  return {
+    envId: env.id,
+    phase: status.phase,
+    actions: applied,
+    requeueAfterSeconds: requeue,
+    statusWritten,
+  };
+}
+
+class MissingTemplate extends Error {
+  constructor(id: string) {
+    super(
+      `The template "${id}" was removed from the catalog; this environment cannot be started again.`,
+    );
+  }
+}
+
+async function apply(
+  deps: ConvergeDeps,
+  env: Environment,
+  template: Template | undefined,
+  action: Action,
+) {
+  const c = deps.cluster;
+  const needTemplate = () => {
+    if (!template) throw new MissingTemplate(env.spec.templateId);
+    return template;
+  };
+  switch (action.type) {
+    case 'ensureNamespaceScaffold': {
+      const user = await deps.users.get(env.ownerId);
+      const limits = tierLimits(await deps.catalog.settings(), user?.tier ?? 'free');
+      for (const object of scaffoldObjects(userNamespace(env.ownerId, limits)))
+        await c.apply(object as KubeObject);
+      return;
+    }
+    case 'applyVolume':
+      await c.apply(workspaceVolume(env) as KubeObject);
+      return;
+    case 'applyNetworkPolicy':
+      await c.apply(workspaceNetworkPolicy(env, needTemplate()) as KubeObject);
+      return;
+    case 'applyService':
+      await c.apply(workspaceService(env) as KubeObject);
+      return;
+    case 'applyDeployment':
+      await c.apply(workspaceDeployment(env, needTemplate(), action.replicas) as KubeObject);
+      return;
+    case 'scaleDeployment':
+      await c.merge(
+        ref('apps/v1', 'Deployment', namespaceFor(env.ownerId), objectNames(env.id).deployment),
+        {
+          spec: { replicas: action.replicas },
+        },
+      );
+      return;
+    case 'deleteCompute': {
+      const ns = namespaceFor(env.ownerId);
+      const names = objectNames(env.id);
+      await c.delete(ref('apps/v1', 'Deployment', ns, names.deployment));
+      await c.delete(ref('v1', 'Service', ns, names.service));
+      await c.delete(ref('networking.k8s.io/v1', 'NetworkPolicy', ns, names.networkPolicy));
+      return;
+    }
+    case 'deleteVolume':
+      // Planned only for a confirmed data deletion whose retention has passed.
+      await c.delete(ref('v1', 'PersistentVolumeClaim', namespaceFor(env.ownerId), action.name));
+      deps.log?.('workspace volume purged', { envId: env.id, volume: action.name });
+      return;
+  }
+}
+
+function failed(
+  status: Status,
+  generation: number,
+  reason: string,
+  message: string,
+  now: Date,
+): Status {
+  const at = now.toISOString();
+  return {
+    ...status,
+    phase: 'Failed',
+    observedGeneration: generation,
+    failure: { reason, message },
+    events: pushEvent(status.events, { at, type: 'Warning', reason, message }),
+  };
+}

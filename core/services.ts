@@ -1,0 +1,62 @@
+// Everything the handlers need, built once per process from configuration:
+// the adapters (DynamoDB, SQS) wired into the domain. functions/ and the
+// tests call this; nothing else constructs adapters.
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type Auth, createAuth } from './auth/index.js';
+import type { ScryptCost } from './auth/password.js';
+import type { Config } from './config.js';
+import type { LifecycleDeps } from './environment/lifecycle.js';
+import { createSqsClient, type IntentQueue, SqsIntentQueue } from './queue/publisher.js';
+import { CatalogStore } from './store/catalog.js';
+import { createDocumentClient, type DocumentClient } from './store/client.js';
+import { EnvironmentStore } from './store/environments.js';
+
+export interface Services {
+  config: Config;
+  doc: DocumentClient;
+  auth: Auth;
+  environments: EnvironmentStore;
+  catalog: CatalogStore;
+  queue: IntentQueue;
+  lifecycle: LifecycleDeps;
+  now: () => Date;
+}
+
+export async function createServices(
+  config: Config,
+  opts: {
+    doc?: DocumentClient;
+    sqs?: SQSClient;
+    now?: () => Date;
+    scryptCost?: ScryptCost;
+    log?: (message: string, fields: Record<string, unknown>) => void;
+  } = {},
+): Promise<Services> {
+  const now = opts.now ?? (() => new Date());
+  const doc = opts.doc ?? createDocumentClient(config);
+  const environments = new EnvironmentStore(doc, config.tableName);
+  const catalog = new CatalogStore(doc, config.tableName);
+  const queue: IntentQueue = config.intentQueueUrl
+    ? new SqsIntentQueue(opts.sqs ?? createSqsClient(config), config.intentQueueUrl, opts.log)
+    : {
+        // No queue configured: say so for every intent; the reconciler is the safety net.
+        publish: async (intent) => {
+          (opts.log ?? console.error)('intent not sent: INTENT_QUEUE_URL is not set', {
+            envId: intent.envId,
+          });
+          return false;
+        },
+        publishMany: async () => 0,
+        retryAfter: async () => {},
+      };
+  return {
+    config,
+    doc,
+    auth: await createAuth(config, doc, { now, scryptCost: opts.scryptCost, log: opts.log }),
+    environments,
+    catalog,
+    queue,
+    lifecycle: { environments, catalog, queue, now },
+    now,
+  };
+}
