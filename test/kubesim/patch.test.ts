@@ -121,6 +121,34 @@ describe('merge patch', () => {
   });
 });
 
+describe('patch preconditions', () => {
+  it('a patch carrying a stale metadata.resourceVersion answers 409 Conflict', async () => {
+    const ns = await createNamespace(cluster);
+    const cm = await cluster.core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'cm' }, data: { a: '1' } },
+    });
+    await cluster.core.patchNamespacedConfigMap(
+      { namespace: ns, name: 'cm', body: { data: { a: '2' } } },
+      patchAs.merge(),
+    );
+    const err = await apiError(
+      cluster.core.patchNamespacedConfigMap(
+        {
+          namespace: ns,
+          name: 'cm',
+          body: { metadata: { resourceVersion: cm.metadata?.resourceVersion }, data: { a: '3' } },
+        },
+        patchAs.merge(),
+      ),
+    );
+    expect(err.code).toBe(409);
+    expect(err.status.message).toBe(
+      'Operation cannot be fulfilled on configmaps "cm": the object has been modified; please apply your changes to the latest version and try again',
+    );
+  });
+});
+
 describe('strategic merge patch', () => {
   it('merges containers and env by name, ports by containerPort, and honours $patch: delete', async () => {
     const ns = await createNamespace(cluster);
