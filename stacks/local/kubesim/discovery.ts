@@ -75,7 +75,7 @@ export function resourceList(group: string, version: string) {
       singularName: r.singular,
       namespaced: r.namespaced,
       kind: r.kind,
-      verbs: r.readOnly ? ['get', 'list', 'watch'] : ALL_VERBS,
+      verbs: ALL_VERBS,
       ...(r.shortNames ? { shortNames: r.shortNames } : {}),
       ...(r.categories ? { categories: r.categories } : {}),
     });

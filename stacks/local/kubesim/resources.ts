@@ -9,8 +9,6 @@ import type { ResourceType } from './types.js';
 export interface ServedResource extends ResourceType {
   /** metadata.generation is kept and bumped on spec changes. */
   generation?: boolean;
-  /** Only reads are served (e.g. nodes, which belong to the simulated infrastructure). */
-  readOnly?: boolean;
   /** Resources kubectl groups under `kubectl get all`. */
   categories?: string[];
   /**
