@@ -1,6 +1,8 @@
 // Manifest builders tested as KubeSpawner tests make_pod: by equality, with no
 // cluster; plus the schemas, Pod Security `restricted`, kubesim's own create
 // validation, and properties over any valid template and spec.
+// Not exported from the package root; KubernetesObjectApi serializes with this one.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import fc from 'fast-check';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -352,6 +354,15 @@ describe('environment objects', () => {
       for (const o of Object.values(objects)) assertValidObject(o);
       assertRestricted(objects.deployment);
     }
+  });
+
+  it("reaches the wire unchanged through client-node's serializer (what KubernetesObjectApi sends)", () => {
+    const objects = [
+      ...scaffoldObjects(userNamespace(USER, proLimits)),
+      ...Object.values(environmentObjects(env, template, 1)),
+    ];
+    for (const o of objects)
+      expect(ObjectSerializer.serialize(o, `V1${o.kind}`), o.kind).toEqual(toWire(o));
   });
 
   it('would be refused if a builder regressed (the validators are live)', () => {
