@@ -121,4 +121,46 @@ describe('LimitRanger', () => {
       'pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2.',
     );
   });
+
+  it('enforces PersistentVolumeClaim storage bounds against the request', async () => {
+    const ns = await createNamespace(cluster);
+    await cluster.core.createNamespacedLimitRange({
+      namespace: ns,
+      body: {
+        metadata: { name: 'storage' },
+        spec: {
+          limits: [
+            { type: 'PersistentVolumeClaim', min: { storage: '1Gi' }, max: { storage: '10Gi' } },
+          ],
+        },
+      },
+    });
+    const claim = (name: string, storage: string) => ({
+      metadata: { name },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } },
+    });
+    const big = await apiError(
+      cluster.core.createNamespacedPersistentVolumeClaim({
+        namespace: ns,
+        body: claim('big', '20Gi'),
+      }),
+    );
+    expect(big.code).toBe(403);
+    expect(big.status.message).toBe(
+      'persistentvolumeclaims "big" is forbidden: maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 20Gi.',
+    );
+    const small = await apiError(
+      cluster.core.createNamespacedPersistentVolumeClaim({
+        namespace: ns,
+        body: claim('small', '100Mi'),
+      }),
+    );
+    expect(small.status.message).toBe(
+      'persistentvolumeclaims "small" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 100Mi.',
+    );
+    await cluster.core.createNamespacedPersistentVolumeClaim({
+      namespace: ns,
+      body: claim('ok', '5Gi'),
+    });
+  });
 });

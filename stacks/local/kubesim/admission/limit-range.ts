@@ -204,6 +204,33 @@ function enforce(req: AdmissionRequest, items: LimitItem[]) {
   if (errors.length) throw forbiddenFor(req, aggregateMessages(errors));
 }
 
+/** PersistentVolumeClaim items: min and max against what the claim requests. */
+export function claimViolations(pvc: KubeObject, items: LimitItem[]): string[] {
+  const requests = parseResourceList(pvc.spec?.resources?.requests);
+  const errors: string[] = [];
+  for (const item of items) {
+    if (item.type !== 'PersistentVolumeClaim') continue;
+    for (const [k, v] of Object.entries(item.min))
+      errors.push(minConstraint(item.type, k, v, requests, {}) ?? '');
+    for (const [k, v] of Object.entries(item.max)) {
+      const r = requests[k];
+      const e = formatQuantity(v);
+      if (!r) errors.push(`maximum ${k} usage per ${item.type} is ${e}.  No request is specified.`);
+      else if (cmp(r, v) > 0)
+        errors.push(
+          `maximum ${k} usage per ${item.type} is ${e}, but request is ${formatQuantity(r)}.`,
+        );
+    }
+  }
+  return errors.filter(Boolean);
+}
+
+const isClaimCreate = (req: AdmissionRequest) =>
+  req.operation === 'CREATE' &&
+  !req.subresource &&
+  req.resource.group === '' &&
+  req.resource.plural === 'persistentvolumeclaims';
+
 export function limitRanger(): AdmissionPlugin {
   return {
     name: 'LimitRanger',
@@ -216,6 +243,11 @@ export function limitRanger(): AdmissionPlugin {
       enforce(req, items);
     },
     validate(req, api) {
+      if (isClaimCreate(req) && req.namespace) {
+        const errors = claimViolations(req.object, limitItems(api, req.namespace));
+        if (errors.length) throw forbiddenFor(req, aggregateMessages(errors));
+        return;
+      }
       if (!isPodCreate(req) || !req.namespace) return;
       const items = limitItems(api, req.namespace);
       if (items.length) enforce(req, items);
