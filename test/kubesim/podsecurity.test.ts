@@ -147,4 +147,21 @@ describe('Pod Security admission', () => {
       'would violate PodSecurity \\"restricted:latest\\": allowPrivilegeEscalation != false',
     );
   });
+
+  it('tightening a namespace to restricted warns about the pods already running there', async () => {
+    const ns = await createNamespace(cluster);
+    await cluster.core.createNamespacedPod({ namespace: ns, body: barePod('a') });
+    await cluster.core.createNamespacedPod({ namespace: ns, body: barePod('b') });
+    const current = await cluster.core.readNamespace({ name: ns });
+    current.metadata!.labels = { ...current.metadata?.labels, ...restricted };
+    const res = await cluster.core.replaceNamespaceWithHttpInfo({ name: ns, body: current });
+    expect(res.httpStatusCode).toBe(200);
+    const warning = res.headers.warning ?? '';
+    expect(warning).toContain(
+      `existing pods in namespace \\"${ns}\\" violate the new PodSecurity enforce level \\"restricted:latest\\"`,
+    );
+    expect(warning).toContain(
+      'a (and 1 other pod): allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile',
+    );
+  });
 });

@@ -81,6 +81,45 @@ function warn(req: AdmissionRequest, lv: LevelVersion, metadata: any, spec: any)
     );
 }
 
+/**
+ * Tightening a namespace's enforce level warns about the pods already there,
+ * grouped by their reasons: `existing pods in namespace "x" violate the new
+ * PodSecurity enforce level "restricted:latest"`, then `pod (and 2 other pods): reasons`.
+ */
+function warnAboutExistingPods(req: AdmissionRequest, api: ClusterApi) {
+  const next = namespacePolicy(req.object).enforce;
+  const before = namespacePolicy(req.oldObject).enforce;
+  if (next.level === 'privileged' || formatLevelVersion(next) === formatLevelVersion(before))
+    return;
+  const groups = new Map<string, { first: string; count: number }>();
+  for (const pod of api.list('pods', { namespace: req.name }).items) {
+    const results = evaluatePod(next, pod.metadata, pod.spec);
+    if (!results.length) continue;
+    const reasons = results.map((r) => r.reason).join(', ');
+    const g = groups.get(reasons);
+    const name = pod.metadata.name!;
+    if (!g) groups.set(reasons, { first: name, count: 1 });
+    else {
+      g.count++;
+      if (name < g.first) g.first = name;
+    }
+  }
+  if (!groups.size) return;
+  req.warnings.push(
+    `existing pods in namespace "${req.name}" violate the new PodSecurity enforce level "${formatLevelVersion(next)}"`,
+  );
+  const lines = [...groups].map(([reasons, g]) => {
+    const who =
+      g.count === 1
+        ? g.first
+        : g.count === 2
+          ? `${g.first} (and 1 other pod)`
+          : `${g.first} (and ${g.count - 1} other pods)`;
+    return `${who}: ${reasons}`;
+  });
+  req.warnings.push(...lines.sort());
+}
+
 export function podSecurity(): AdmissionPlugin {
   return {
     name: 'PodSecurity',
@@ -88,7 +127,9 @@ export function podSecurity(): AdmissionPlugin {
       if (req.operation === 'DELETE') return;
       const { group, plural } = req.resource;
       if (group === '' && plural === 'namespaces') {
-        if (!req.subresource) validateNamespaceLabels(req);
+        if (req.subresource) return;
+        validateNamespaceLabels(req);
+        if (req.operation === 'UPDATE') warnAboutExistingPods(req, api);
         return;
       }
       if (!req.namespace || (req.subresource && req.subresource !== 'ephemeralcontainers')) return;
