@@ -14,7 +14,7 @@ import { loadConfig } from '../../core/config.js';
 import { createDocumentClient } from '../../core/store/client.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startSqsEventSource } from './event-source.js';
-import { startKubesim } from './kubesim/index.js';
+import { type Kubesim, startKubesim } from './kubesim/index.js';
 import { freePort } from './ports.js';
 import { startSchedule } from './schedule.js';
 import {
@@ -59,7 +59,13 @@ export interface LocalPlatform {
   sqsEndpoint: string;
   queueUrl: string;
   dlqUrl: string;
-  cluster: { kind: 'kubesim' | 'kubeconfig'; server: string; kubeconfigPath: string | undefined };
+  cluster: {
+    kind: 'kubesim' | 'kubeconfig';
+    server: string;
+    kubeconfigPath: string | undefined;
+    /** The embedded cluster's handle (faults, scripts, counters), for tests and benchmarks. */
+    kubesim?: Kubesim;
+  };
   stop(): Promise<void>;
 }
 
@@ -199,6 +205,7 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
         kind: opts.cluster,
         server: cluster.server,
         kubeconfigPath: cluster.kubeconfigPath,
+        kubesim: cluster.kubesim,
       },
       stop,
     };
@@ -235,7 +242,12 @@ async function startCluster(opts: LocalPlatformOptions, stateDir: string) {
     const server = kc.getCurrentCluster()?.server;
     if (!server)
       throw new Error('LABLEASE_CLUSTER=kubeconfig but the kubeconfig has no current cluster.');
-    return { server, kubeconfigPath: process.env.KUBECONFIG, stop: async () => {} };
+    return {
+      server,
+      kubeconfigPath: process.env.KUBECONFIG,
+      kubesim: undefined,
+      stop: async () => {},
+    };
   }
   const kubesim = await startKubesim({
     persistPath: opts.persist ? join(stateDir, 'kubesim.json') : undefined,
@@ -243,7 +255,7 @@ async function startCluster(opts: LocalPlatformOptions, stateDir: string) {
   });
   const kubeconfigPath = join(stateDir, 'kubeconfig');
   await kubesim.writeKubeconfig(kubeconfigPath);
-  return { server: kubesim.url, kubeconfigPath, stop: () => kubesim.stop() };
+  return { server: kubesim.url, kubeconfigPath, kubesim, stop: () => kubesim.stop() };
 }
 
 function listen(

@@ -100,3 +100,32 @@ export async function eventually<T>(
   }
   throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
 }
+
+/** A new local user of `tier`, signed in (through the same stores the platform uses). */
+export async function createUser(
+  platform: LocalPlatform,
+  opts: { tier: string; email?: string },
+): Promise<Session & { userId: string }> {
+  const { loadConfig } = await import('../../core/config.js');
+  const { createAuth } = await import('../../core/auth/index.js');
+  const { createDocumentClient } = await import('../../core/store/client.js');
+  const { hashPassword } = await import('../../core/auth/password.js');
+  const { newId } = await import('../../core/auth/secrets.js');
+  const config = loadConfig();
+  const auth = await createAuth(config, createDocumentClient(config));
+  const id = newId();
+  const email = opts.email ?? `user-${id.slice(0, 8)}@lablease.test`;
+  const password = `pw-${id}`;
+  await auth.users.create({
+    id,
+    email,
+    name: `User ${id.slice(0, 6)}`,
+    role: 'user',
+    tier: opts.tier,
+    disabled: false,
+    createdAt: new Date().toISOString(),
+    passwordHash: await hashPassword(password, { N: 1024, r: 8, p: 1 }),
+    authVersion: 0,
+  });
+  return Object.assign(await signIn(platform.apiUrl, email, password), { userId: id });
+}
