@@ -4,6 +4,7 @@
 //   Environment.plan(env, observed, now);
 // Everything here is pure: no AWS, no Kubernetes client, no clock of its own.
 export { Catalog, seedCatalog } from './catalog.js';
+export { ANNOTATION_GENERATION, isScaffolded } from './markers.js';
 export {
   Condition,
   DataDeletion,
@@ -37,7 +38,14 @@ export type {
 } from './observed.js';
 export { nothingObserved, observe } from './observed.js';
 export type { Action, Deadlines, Plan, PlanOptions } from './planner.js';
-export { defaultDeadlines, isPurged, plan } from './planner.js';
+export {
+  defaultDeadlines,
+  isPurged,
+  plan,
+  pushEvent,
+  setCondition,
+  stepLabels,
+} from './planner.js';
 export type { CullDecision, Limit, SpecRequest, Usage } from './policies.js';
 export {
   availableTemplates,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seedCatalog } from '../../../core/environment/catalog.js';
+import * as Lablease from '../../../core/environment/index.js';
 import {
   DisplayName,
   defaultSettings,
@@ -194,5 +195,16 @@ describe('view', () => {
       dataDeletion: null,
     });
     expect(view.status).not.toHaveProperty('progress');
+  });
+});
+
+describe('the module surface', () => {
+  it('reads as a namespace', () => {
+    const info: Lablease.Info = Lablease.Info.parse(anEnvironment());
+    expect(Lablease.toView(info).id).toBe(info.id);
+    expect(Lablease.plan(info, Lablease.nothingObserved(), new Date()).actions).toHaveLength(5);
+    expect(() =>
+      Lablease.transition(info, 'deleteData', new Date(), { dataRetentionDays: 7 }),
+    ).toThrow(Lablease.TransitionNotAllowed);
   });
 });
