@@ -1,0 +1,115 @@
+// The API's shapes as the dashboard reads them (DESIGN.md "API (contract)").
+// Only what the screens use; the server may send more.
+
+export type Scope = 'environments:read' | 'environments:write' | 'admin';
+
+export interface Info {
+  name: 'lablease';
+  version: string;
+  commit: string;
+  stage: string;
+  backends: {
+    dynamodb: { engine: string };
+    queue: { engine: string };
+    cluster: { kind: string; server?: string };
+  };
+  signIn: { localAccounts: boolean; oidc: { name: string } | null };
+}
+
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'user';
+  tier: string;
+  mustChangePassword: boolean;
+  via: 'session' | 'token';
+  scopes: Scope[];
+}
+
+export interface SignedIn {
+  user: Me;
+}
+
+export interface Collection<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt?: string;
+}
+
+export interface CreatedApiToken {
+  id: string;
+  /** The secret: the API shows it once, at creation. */
+  token: string;
+  name: string;
+  scopes: Scope[];
+  expiresAt: string;
+}
+
+export type Phase =
+  | 'Pending'
+  | 'Starting'
+  | 'Running'
+  | 'Stopping'
+  | 'Stopped'
+  | 'Deleting'
+  | 'Deleted'
+  | 'Failed';
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+export interface ProgressEvent {
+  at: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export interface Environment {
+  id: string;
+  name: string;
+  templateId: string;
+  resources: { cpu: string; memory: string };
+  volume: { name: string; sizeGi: number };
+  desiredState: 'running' | 'stopped' | 'deleted';
+  generation: number;
+  createdAt: string;
+  updatedAt: string;
+  dataDeletion: { requestedAt: string; purgeAfter: string } | null;
+  status: {
+    phase: Phase;
+    conditions: Condition[];
+    observedGeneration: number;
+    url: string | null;
+    events: ProgressEvent[];
+    lastActivityAt: string | null;
+    startedAt: string | null;
+    cullAt: string | null;
+    failure: { reason: string; message: string } | null;
+  };
+}
+
+export interface Template {
+  id: string;
+  name: string;
+  description: string;
+  icon: string | null;
+  image: string;
+  defaultResources: { cpu: string; memory: string };
+  maxResources: { cpu: string; memory: string };
+  volumeSizeGi: number;
+}
