@@ -363,3 +363,38 @@ describe('label types', () => {
     );
   });
 });
+
+describe('unknown fields', () => {
+  const typo = (ns: string) => ({
+    metadata: { name: 'typo', namespace: ns },
+    spec: {
+      securityContext: { runAsNonroot: true },
+      containers: [{ name: 'app', image: 'busybox:1', imagePullPolcy: 'Always' }],
+    },
+  });
+
+  it('are dropped with a Warning header by default', async () => {
+    const ns = await createNamespace(cluster);
+    const res = await rawRequest(cluster.sim, 'POST', `/api/v1/namespaces/${ns}/pods`, typo(ns));
+    expect(res.status).toBe(201);
+    expect(res.headers.warning).toBe(
+      '299 - "unknown field \\"spec.securityContext.runAsNonroot\\"", 299 - "unknown field \\"spec.containers[0].imagePullPolcy\\""',
+    );
+    expect(res.json.spec.securityContext).toEqual({});
+    expect(res.json.spec.containers[0].imagePullPolcy).toBeUndefined();
+  });
+
+  it('answer 400 under fieldValidation=Strict (what kubectl sends)', async () => {
+    const ns = await createNamespace(cluster);
+    const res = await rawRequest(
+      cluster.sim,
+      'POST',
+      `/api/v1/namespaces/${ns}/pods?fieldValidation=Strict`,
+      typo(ns),
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.message).toBe(
+      'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.securityContext.runAsNonroot", unknown field "spec.containers[0].imagePullPolcy"',
+    );
+  });
+});

@@ -16,6 +16,7 @@ import {
   notFound,
   StatusError,
 } from './errors.js';
+import { dropUnknownFields, type FieldValidation } from './fields.js';
 import { deepEqual } from './json.js';
 import { applyPatch, type PatchType } from './patch.js';
 import { apiVersionOf, resolveResource, resourceKey, type ServedResource } from './resources.js';
@@ -52,6 +53,10 @@ export interface WriteResult {
 
 export interface UpdateOptions extends WriteOptions {
   subresource?: string;
+  /** Unknown fields: dropped with a warning (Warn, the default), dropped (Ignore) or 400 (Strict). */
+  fieldValidation?: FieldValidation;
+  /** Warnings found before this write (an apply's unknown fields). */
+  extraWarnings?: string[];
 }
 
 export interface PatchOptions extends UpdateOptions {
@@ -339,8 +344,18 @@ export class ApiServer implements ClusterApi {
     }
   }
 
-  /** Sets apiVersion/kind and reconciles the namespace in the body with the one in the URL. */
-  private decode(r: ServedResource, namespace: string | undefined, body: KubeObject): KubeObject {
+  /**
+   * What the server's decoder does: type errors are 400s, unknown fields are
+   * dropped (with a warning unless Ignore; 400 under Strict); then
+   * apiVersion/kind are set and the body's namespace reconciled with the URL's.
+   */
+  private decode(
+    r: ServedResource,
+    namespace: string | undefined,
+    body: KubeObject,
+    validation: FieldValidation = 'Warn',
+    warnings: string[] = [],
+  ): KubeObject {
     if (!body || typeof body !== 'object' || Array.isArray(body))
       throw badRequest('the object provided is unrecognized');
     const obj = clone(body);
@@ -351,6 +366,13 @@ export class ApiServer implements ClusterApi {
     }
     if (r.kind === 'Secret') checkBase64Data(obj);
     checkIntegerFields(r, obj);
+    const unknown = dropUnknownFields(r.kind, obj) ?? [];
+    if (unknown.length && validation === 'Strict') {
+      throw badRequest(
+        `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`,
+      );
+    }
+    if (validation === 'Warn') warnings.push(...unknown.map((f) => `unknown field "${f}"`));
     for (const field of ['labels', 'annotations'] as const) {
       for (const v of Object.values(obj.metadata?.[field] ?? {})) {
         if (typeof v !== 'string') {
@@ -386,9 +408,14 @@ export class ApiServer implements ClusterApi {
     r: ServedResource,
     namespace: string | undefined,
     body: KubeObject,
-    opts: WriteOptions & { keepManagedFields?: boolean } = {},
+    opts: WriteOptions & {
+      keepManagedFields?: boolean;
+      fieldValidation?: FieldValidation;
+      extraWarnings?: string[];
+    } = {},
   ): Promise<WriteResult> {
-    const obj = this.decode(r, namespace, body);
+    const fieldWarnings = [...(opts.extraWarnings ?? [])];
+    const obj = this.decode(r, namespace, body, opts.fieldValidation, fieldWarnings);
     const md = obj.metadata;
     const keptManagedFields = opts.keepManagedFields ? md.managedFields : undefined;
     for (const k of [
@@ -418,6 +445,7 @@ export class ApiServer implements ClusterApi {
     // Admission sees no name for a generateName create (as the real server's attributes), so its
     // errors name the prefix: `pods "web-5d59d67564-" is forbidden: ...`.
     const req = this.admissionRequest('CREATE', r, md.namespace, generated ? '' : name, obj, opts);
+    req.warnings.push(...fieldWarnings);
     await this.runAdmission(req, 'mutate');
     // The QoS class reflects requests/limits after admission (LimitRanger may have set them).
     if (r.kind === 'Pod' && obj.status) obj.status.qosClass = qosClass(obj.spec);
@@ -471,7 +499,14 @@ export class ApiServer implements ClusterApi {
     opts: UpdateOptions & { managedFields?: unknown[] } = {},
   ): Promise<WriteResult> {
     const existing = this.stored(r, namespace, name);
-    const obj = this.decode(r, namespace ?? existing.metadata.namespace, body);
+    const fieldWarnings = [...(opts.extraWarnings ?? [])];
+    const obj = this.decode(
+      r,
+      namespace ?? existing.metadata.namespace,
+      body,
+      opts.fieldValidation,
+      fieldWarnings,
+    );
     if (obj.metadata.name && obj.metadata.name !== name) {
       throw badRequest(
         `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
@@ -532,6 +567,7 @@ export class ApiServer implements ClusterApi {
       opts,
       clone(existing),
     );
+    req.warnings.push(...fieldWarnings);
     await this.runAdmission(req, 'mutate');
     next = req.object;
     if (!sub) {
@@ -684,29 +720,40 @@ export class ApiServer implements ClusterApi {
     const live = this.store.get(resourceKey(r), r.namespaced ? namespace : undefined, name);
     if (!live) {
       if (opts.subresource) throw notFound(r.plural, name, r.group);
-      const obj = serverSideApply(undefined, this.decode(r, namespace, config), {
+      const warnings: string[] = [];
+      const decoded = this.decode(r, namespace, config, opts.fieldValidation, warnings);
+      const obj = serverSideApply(undefined, decoded, {
         manager: opts.fieldManager,
         force: Boolean(opts.force),
         time,
         resource: r.plural,
       });
-      return this.createObject(r, namespace, obj, { ...opts, keepManagedFields: true });
+      return this.createObject(r, namespace, obj, {
+        ...opts,
+        keepManagedFields: true,
+        extraWarnings: warnings,
+      });
     }
-    const merged = serverSideApply(
-      live,
-      this.decode(r, namespace ?? live.metadata.namespace, config),
-      {
-        manager: opts.fieldManager,
-        force: Boolean(opts.force),
-        time,
-        resource: r.plural,
-        withStatus: opts.subresource === 'status',
-      },
+    const warnings: string[] = [];
+    const decoded = this.decode(
+      r,
+      namespace ?? live.metadata.namespace,
+      config,
+      opts.fieldValidation,
+      warnings,
     );
+    const merged = serverSideApply(live, decoded, {
+      manager: opts.fieldManager,
+      force: Boolean(opts.force),
+      time,
+      resource: r.plural,
+      withStatus: opts.subresource === 'status',
+    });
     if (config.metadata.resourceVersion === undefined) delete merged.metadata.resourceVersion;
     return this.updateObject(r, namespace, name, merged, {
       ...opts,
       managedFields: merged.metadata.managedFields ?? [],
+      extraWarnings: warnings,
     });
   }
 

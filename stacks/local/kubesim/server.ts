@@ -20,6 +20,7 @@ import {
 } from './discovery.js';
 import { badRequest, notFound, StatusError } from './errors.js';
 import type { Faults, RequestCounter, RequestInfo, Verb } from './faults.js';
+import type { FieldValidation } from './fields.js';
 import { PATCH_CONTENT_TYPES } from './patch.js';
 import { findResource, resourceKey, type ServedResource } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -362,7 +363,9 @@ export class KubeHttpServer {
     const fieldManager = query.get('fieldManager') ?? userAgentManager(req);
     const table = wantsTable(req.headers.accept);
     const now = api.now();
-    const writeOpts = { dryRun, fieldManager, user: HTTP_USER };
+    const fv = query.get('fieldValidation');
+    const fieldValidation: FieldValidation = fv === 'Strict' || fv === 'Ignore' ? fv : 'Warn';
+    const writeOpts = { dryRun, fieldManager, user: HTTP_USER, fieldValidation };
 
     const sendWrite = (result: WriteResult, code: number) => {
       send(res, code, result.object, warningHeaders(result.warnings));
