@@ -86,7 +86,7 @@ export class DeploymentController implements Controller {
       if (ref) this.queue.add(keyOf(obj.metadata.namespace, ref.name));
     };
     this.unsubscribe.push(
-      api.subscribe('deployments.apps', (ev) => {
+      this.rt.subscribe('deployments.apps', (ev) => {
         const d = ev.object;
         if (ev.type === 'DELETED') return;
         // our own status writes need no new look; the deadline check is scheduled separately
@@ -98,9 +98,9 @@ export class DeploymentController implements Controller {
           return;
         this.queue.add(keyOf(d.metadata.namespace, d.metadata.name));
       }),
-      api.subscribe('replicasets.apps', (ev) => requeueOwner(ev.object)),
+      this.rt.subscribe('replicasets.apps', (ev) => requeueOwner(ev.object)),
       // Recreate waits for the old pods to be gone, not just scaled down.
-      api.subscribe('pods', (ev) => {
+      this.rt.subscribe('pods', (ev) => {
         if (ev.type !== 'DELETED') return;
         const ref = ev.object.metadata.ownerReferences?.find(
           (r) => r.controller && r.kind === 'ReplicaSet',

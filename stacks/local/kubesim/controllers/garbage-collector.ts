@@ -38,7 +38,9 @@ export class GarbageCollector implements Controller {
     for (const resource of namespacedResources) {
       for (const obj of api.list(resource).items) this.observe(resource, obj, false);
       this.unsubscribe.push(
-        api.subscribe(resource, (ev) => this.observe(resource, ev.object, ev.type === 'DELETED')),
+        this.rt.subscribe(resource, (ev) =>
+          this.observe(resource, ev.object, ev.type === 'DELETED'),
+        ),
       );
     }
   }

@@ -85,7 +85,7 @@ export class Kubelet implements Controller {
 
   start() {
     const api = this.rt.api;
-    this.unsubscribe = api.subscribe('pods', (ev) => {
+    this.unsubscribe = this.rt.subscribe('pods', (ev) => {
       const pod = ev.object;
       const key = keyOf(pod.metadata.namespace, pod.metadata.name);
       if (ev.type === 'DELETED') return this.forget(pod.metadata.uid!);

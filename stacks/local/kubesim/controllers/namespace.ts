@@ -39,7 +39,7 @@ export class NamespaceController implements Controller {
   start() {
     const api = this.rt.api;
     this.unsubscribe.push(
-      api.subscribe('namespaces', (ev) => {
+      this.rt.subscribe('namespaces', (ev) => {
         if (ev.type !== 'DELETED' && ev.object.metadata.deletionTimestamp)
           this.queue.add(ev.object.metadata.name!);
       }),
@@ -47,7 +47,7 @@ export class NamespaceController implements Controller {
     // content leaving a terminating namespace: look again
     for (const resource of namespacedResources) {
       this.unsubscribe.push(
-        api.subscribe(resource, (ev) => {
+        this.rt.subscribe(resource, (ev) => {
           if (ev.type !== 'DELETED') return;
           const ns = api.get('namespaces', undefined, ev.object.metadata.namespace!);
           if (ns?.metadata.deletionTimestamp) this.queue.add(ns.metadata.name!);

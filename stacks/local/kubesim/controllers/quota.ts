@@ -30,7 +30,7 @@ export class QuotaController implements Controller {
     for (const resource of namespacedResources) {
       if (resource === 'events') continue;
       this.unsubscribe.push(
-        api.subscribe(resource, (ev) => {
+        this.rt.subscribe(resource, (ev) => {
           const ns = ev.object.metadata.namespace!;
           if (ev.type === 'ADDED')
             settleCharges(api, api.resourceType(resource).plural, ns, ev.object.metadata.name!);
@@ -44,7 +44,14 @@ export class QuotaController implements Controller {
               this.queue.add(ns);
             return;
           }
-          if (api.list('resourcequotas', { namespace: ns }).items.length) this.queue.add(ns);
+          // usage changes on create and delete, when a pod finishes, or when a claim is resized
+          const counts =
+            ev.type !== 'MODIFIED' ||
+            (resource === 'pods' &&
+              (ev.object.status?.phase === 'Succeeded' || ev.object.status?.phase === 'Failed')) ||
+            resource === 'persistentvolumeclaims';
+          if (counts && api.list('resourcequotas', { namespace: ns }).items.length)
+            this.queue.add(ns);
         }),
       );
     }

@@ -45,11 +45,11 @@ export class ReplicaSetController implements Controller {
   start() {
     const api = this.rt.api;
     this.unsubscribe.push(
-      api.subscribe('replicasets.apps', (ev) => {
+      this.rt.subscribe('replicasets.apps', (ev) => {
         if (ev.type !== 'DELETED')
           this.queue.add(keyOf(ev.object.metadata.namespace, ev.object.metadata.name));
       }),
-      api.subscribe('pods', (ev) => {
+      this.rt.subscribe('pods', (ev) => {
         const ref = ev.object.metadata.ownerReferences?.find(
           (r) => r.controller && r.kind === 'ReplicaSet',
         );

@@ -3,7 +3,7 @@
 // list, so tests can pause the whole simulation, advance it by simulated
 // milliseconds, or wait until nothing is due (settle) instead of sleeping.
 import { StatusError } from '../errors.js';
-import type { ClusterApi } from '../types.js';
+import type { ClusterApi, WatchEvent } from '../types.js';
 
 export interface SimulationDelays {
   serviceAccount: number;
@@ -81,6 +81,37 @@ export class Runtime {
 
   now(): Date {
     return new Date(this.api.now().getTime() + this.skewMs);
+  }
+
+  private readonly fanout = new Map<
+    string,
+    { handlers: Set<(ev: WatchEvent) => void>; off: () => void }
+  >();
+
+  /**
+   * api.subscribe with one underlying subscription per resource, so every
+   * controller watching pods shares one copy of each event. Handlers must
+   * treat the object as read-only.
+   */
+  subscribe(resource: string, fn: (ev: WatchEvent) => void): () => void {
+    let entry = this.fanout.get(resource);
+    if (!entry) {
+      const handlers = new Set<(ev: WatchEvent) => void>();
+      const off = this.api.subscribe(resource, (ev) => {
+        for (const h of handlers) h(ev);
+      });
+      entry = { handlers, off };
+      this.fanout.set(resource, entry);
+    }
+    const e = entry;
+    e.handlers.add(fn);
+    return () => {
+      e.handlers.delete(fn);
+      if (!e.handlers.size) {
+        e.off();
+        this.fanout.delete(resource);
+      }
+    };
   }
 
   /** Runs fn after ms of (simulated) time. Returns a cancel function. */

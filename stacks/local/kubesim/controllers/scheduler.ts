@@ -90,7 +90,7 @@ export class Scheduler implements Controller {
     const api = this.rt.api;
     this.rt.run(() => this.registerNodes());
     this.unsubscribe.push(
-      api.subscribe('pods', (ev) => {
+      this.rt.subscribe('pods', (ev) => {
         const pod = ev.object;
         const key = keyOf(pod.metadata.namespace, pod.metadata.name);
         this.track(pod, ev.type === 'DELETED');
@@ -98,7 +98,7 @@ export class Scheduler implements Controller {
         // freed capacity may fit someone else
         if (ev.type === 'DELETED' || isTerminal(pod)) this.retryPending();
       }),
-      api.subscribe('persistentvolumeclaims', (ev) => {
+      this.rt.subscribe('persistentvolumeclaims', (ev) => {
         if (ev.object.status?.phase === 'Bound' || ev.type === 'ADDED')
           this.retryPending(ev.object.metadata.namespace);
       }),

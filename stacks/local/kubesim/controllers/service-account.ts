@@ -21,14 +21,14 @@ export class ServiceAccountController implements Controller {
     const api = this.rt.api;
     const delay = this.rt.delays.serviceAccount;
     this.unsubscribe.push(
-      api.subscribe('namespaces', (ev) => {
+      this.rt.subscribe('namespaces', (ev) => {
         if (ev.type === 'ADDED') this.queue.add(ev.object.metadata.name!, delay);
       }),
-      api.subscribe('serviceaccounts', (ev) => {
+      this.rt.subscribe('serviceaccounts', (ev) => {
         if (ev.type === 'DELETED' && ev.object.metadata.name === 'default')
           this.queue.add(ev.object.metadata.namespace!, delay);
       }),
-      api.subscribe('configmaps', (ev) => {
+      this.rt.subscribe('configmaps', (ev) => {
         if (ev.type === 'DELETED' && ev.object.metadata.name === 'kube-root-ca.crt')
           this.queue.add(ev.object.metadata.namespace!);
       }),

@@ -73,7 +73,7 @@ export class VolumeBinder implements Controller {
   start() {
     const api = this.rt.api;
     this.rt.run(() => ensureStorageClasses(api, this.opts));
-    this.unsubscribe = api.subscribe('persistentvolumeclaims', (ev) => {
+    this.unsubscribe = this.rt.subscribe('persistentvolumeclaims', (ev) => {
       if (ev.type !== 'DELETED')
         this.queue.add(keyOf(ev.object.metadata.namespace, ev.object.metadata.name));
     });
@@ -199,11 +199,11 @@ export class PvcProtection implements Controller {
   start() {
     const api = this.rt.api;
     this.unsubscribe.push(
-      api.subscribe('persistentvolumeclaims', (ev) => {
+      this.rt.subscribe('persistentvolumeclaims', (ev) => {
         if (ev.type !== 'DELETED' && ev.object.metadata.deletionTimestamp)
           this.queue.add(keyOf(ev.object.metadata.namespace, ev.object.metadata.name));
       }),
-      api.subscribe('pods', (ev) => {
+      this.rt.subscribe('pods', (ev) => {
         if (ev.type === 'DELETED' || isTerminal(ev.object))
           for (const claim of claimNames(ev.object))
             this.queue.add(keyOf(ev.object.metadata.namespace, claim));
