@@ -83,16 +83,20 @@ export function createSimulation(opts: KubeletOptions = {}): SimulationSet {
     scheduler,
     new Kubelet(rt, scripts, pages),
   ];
-  // One controller object per component, all sharing the runtime; the first start attaches the API.
+  // One controller object per component, all sharing the runtime; the first start attaches the
+  // API, and when the last started one stops, every timer and pod page goes with it.
+  const running = new Set<Controller>();
   const controllers: Controller[] = components.map((c) => ({
     name: c.name,
     start(api) {
       rt.attach(api);
+      running.add(c);
       c.start(api);
     },
     stop() {
       c.stop();
-      if (c === components[components.length - 1]) {
+      running.delete(c);
+      if (!running.size) {
         rt.stop();
         pages.closeAll();
       }
