@@ -147,6 +147,10 @@ describe('Deployment controller', () => {
     );
     expect(byRevision['1']?.spec?.replicas).toBe(0);
     expect(byRevision['2']?.spec?.replicas).toBe(1);
+    expect(
+      (await cluster.apps.readNamespacedDeployment({ namespace: ns, name: 'rec' })).metadata
+        ?.annotations?.['deployment.kubernetes.io/revision'],
+    ).toBe('2');
     const pods = (await cluster.core.listNamespacedPod({ namespace: ns })).items;
     expect(pods).toHaveLength(1);
     expect(before).not.toContain(pods[0]?.metadata?.name);

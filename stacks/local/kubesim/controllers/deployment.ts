@@ -150,11 +150,47 @@ export class DeploymentController implements Controller {
           { moveToEnd: true },
         );
       }
+      newRS = await this.stampRevision(d, newRS, oldRSs);
       if (d.spec?.strategy?.type === 'Recreate') await this.recreate(d, newRS, oldRSs);
       else await this.rollingUpdate(d, newRS, oldRSs);
       await this.cleanupHistory(d, oldRSs);
     }
     await this.writeStatus(d, newRS, oldRSs, conditions);
+  }
+
+  /**
+   * The new ReplicaSet carries the highest revision (a rollback to an old template bumps it),
+   * and the Deployment shows it in its own `deployment.kubernetes.io/revision` annotation.
+   */
+  private async stampRevision(
+    d: KubeObject,
+    newRS: KubeObject,
+    oldRSs: KubeObject[],
+  ): Promise<KubeObject> {
+    const api = this.rt.api;
+    const highest = Math.max(0, ...oldRSs.map(revisionOf));
+    let rs = newRS;
+    if (revisionOf(rs) <= highest) {
+      const annotations = { ...rs.metadata.annotations, [revisionKey]: String(highest + 1) };
+      rs = await api.update(
+        'replicasets.apps',
+        rs.metadata.namespace,
+        { ...rs, metadata: { ...rs.metadata, annotations } },
+        { user },
+      );
+    }
+    const revision = String(revisionOf(rs));
+    const latest = api.get('deployments.apps', d.metadata.namespace, d.metadata.name!);
+    if (latest && latest.metadata.annotations?.[revisionKey] !== revision) {
+      const annotations = { ...latest.metadata.annotations, [revisionKey]: revision };
+      await api.update(
+        'deployments.apps',
+        d.metadata.namespace,
+        { ...latest, metadata: { ...latest.metadata, annotations } },
+        { user },
+      );
+    }
+    return rs;
   }
 
   private async createReplicaSet(d: KubeObject, oldRSs: KubeObject[]): Promise<KubeObject> {
