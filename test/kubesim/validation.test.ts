@@ -398,3 +398,74 @@ describe('unknown fields', () => {
     );
   });
 });
+
+describe('route kinds', () => {
+  it('validates Ingress hosts and path types', async () => {
+    const ns = await createNamespace(cluster);
+    const err = await apiError(
+      cluster.networking.createNamespacedIngress({
+        namespace: ns,
+        body: {
+          metadata: { name: 'ing' },
+          spec: {
+            rules: [
+              {
+                host: 'Env1.Example.com',
+                http: {
+                  paths: [
+                    {
+                      path: '/',
+                      backend: { service: { name: 'web', port: { number: 80 } } },
+                    } as never,
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      }),
+    );
+    expect(err.code).toBe(422);
+    expect(err.status.message).toMatch(
+      /^Ingress\.networking\.k8s\.io "ing" is invalid: \[spec\.rules\[0\]\.host: Invalid value: "Env1\.Example\.com": a lowercase RFC 1123 subdomain/,
+    );
+    expect(err.status.details.causes.map((c: { field: string }) => c.field)).toEqual([
+      'spec.rules[0].host',
+      'spec.rules[0].http.paths[0].pathType',
+    ]);
+    expect(err.status.details.causes[1].message).toBe('Required value: pathType must be specified');
+  });
+
+  it('validates HTTPRoute hostnames with the CRD pattern', async () => {
+    const ns = await createNamespace(cluster);
+    const err = await apiError(
+      cluster.custom.createNamespacedCustomObject({
+        group: 'gateway.networking.k8s.io',
+        version: 'v1',
+        namespace: ns,
+        plural: 'httproutes',
+        body: {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name: 'r' },
+          spec: { hostnames: ['*.ok.example.com', 'Bad_Host'] },
+        },
+      }),
+    );
+    expect(err.code).toBe(422);
+    expect(err.status.message).toBe(
+      `HTTPRoute.gateway.networking.k8s.io "r" is invalid: spec.hostnames[1]: Invalid value: "Bad_Host": spec.hostnames[1] in body should match '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'`,
+    );
+  });
+
+  it('names group-qualified kinds in Invalid messages', async () => {
+    const ns = await createNamespace(cluster);
+    const d = deployment('web');
+    d.spec.template.metadata.labels = { app: 'other' };
+    const err = await apiError(cluster.apps.createNamespacedDeployment({ namespace: ns, body: d }));
+    expect(err.status.message).toBe(
+      'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`',
+    );
+    expect(err.status.details).toMatchObject({ kind: 'Deployment', group: 'apps' });
+  });
+});

@@ -91,8 +91,9 @@ export const invalid = (
   new StatusError(
     422,
     'Invalid',
-    // One error reads `X "n" is invalid: f: msg`; several are bracketed, as Go's aggregate prints them.
-    `${kind} "${name}" is invalid: ${causes.length === 1 ? '' : '['}${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}${causes.length === 1 ? '' : ']'}`,
+    // The message names the group-qualified kind (`Deployment.apps "web" is invalid: ...`);
+    // one error reads `f: msg`, several are bracketed, as Go's aggregate prints them.
+    `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${causes.length === 1 ? '' : '['}${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}${causes.length === 1 ? '' : ']'}`,
     {
       name,
       group,

@@ -7,6 +7,9 @@ import { deepEqual } from './json.js';
 import type { ServedResource } from './resources.js';
 import type { KubeObject } from './types.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: manifests are schemaless JSON
+type Json = any;
+
 export interface FieldError {
   field: string;
   message: string;
@@ -348,7 +351,60 @@ function ingressErrors(obj: KubeObject): FieldError[] {
       },
     ];
   }
-  return [];
+  const out: FieldError[] = [];
+  (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule: Record<string, Json>, i: number) => {
+    const host = rule?.host;
+    if (typeof host === 'string' && host !== '') {
+      // A wildcard host is `*.` followed by a subdomain.
+      const bare = host.startsWith('*.') ? host.slice(2) : host;
+      for (const m of nameRuleErrors('dns1123-subdomain', bare))
+        out.push(invalidValue(`spec.rules[${i}].host`, host, m));
+    }
+    const paths = Array.isArray(rule?.http?.paths) ? rule.http.paths : [];
+    paths.forEach((p: Record<string, Json>, j: number) => {
+      const f = `spec.rules[${i}].http.paths[${j}]`;
+      if (!p?.pathType) out.push(required(`${f}.pathType`, 'pathType must be specified'));
+      else if (!['Exact', 'ImplementationSpecific', 'Prefix'].includes(p.pathType)) {
+        out.push({
+          field: `${f}.pathType`,
+          reason: 'FieldValueNotSupported',
+          message: `Unsupported value: ${q(p.pathType)}: supported values: "Exact", "ImplementationSpecific", "Prefix"`,
+        });
+      }
+      if (
+        (p?.pathType === 'Exact' || p?.pathType === 'Prefix') &&
+        !String(p.path ?? '').startsWith('/')
+      ) {
+        out.push(invalidValue(`${f}.path`, p.path ?? '', 'must be an absolute path'));
+      }
+    });
+  });
+  return out;
+}
+
+const GATEWAY_HOSTNAME =
+  '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+/** The HTTPRoute CRD's OpenAPI rules for hostnames, with the messages CRD validation prints. */
+function httpRouteErrors(obj: KubeObject): FieldError[] {
+  const out: FieldError[] = [];
+  const hostnames = obj.spec?.hostnames;
+  if (!Array.isArray(hostnames)) return out;
+  if (hostnames.length > 16) {
+    out.push({
+      field: 'spec.hostnames',
+      reason: 'FieldValueTooLong',
+      message: `Too many: ${hostnames.length}: must have at most 16 items`,
+    });
+  }
+  const re = new RegExp(GATEWAY_HOSTNAME);
+  hostnames.forEach((h: unknown, i: number) => {
+    const f = `spec.hostnames[${i}]`;
+    if (typeof h !== 'string' || !re.test(h) || h.length > 253) {
+      out.push(invalidValue(f, h, `${f} in body should match '${GATEWAY_HOSTNAME}'`));
+    }
+  });
+  return out;
 }
 
 function eventErrors(obj: KubeObject): FieldError[] {
@@ -389,6 +445,9 @@ export function validateCreate(
       break;
     case 'Ingress':
       out.push(...ingressErrors(obj));
+      break;
+    case 'HTTPRoute':
+      out.push(...httpRouteErrors(obj));
       break;
     case 'Event':
       out.push(...eventErrors(obj));
