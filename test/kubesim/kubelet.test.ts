@@ -197,6 +197,57 @@ describe('scheduler and kubelet', () => {
     sim().clearScripts();
   });
 
+  it('a container whose env refers to a missing Secret waits in CreateContainerConfigError until it exists', async () => {
+    const ns = await createNamespace(cluster);
+    const body = pod('p');
+    body.spec!.containers[0]!.env = [
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'creds', key: 'token' } } },
+    ];
+    await cluster.core.createNamespacedPod({ namespace: ns, body });
+    await sim().settle();
+    let p = await cluster.core.readNamespacedPod({ namespace: ns, name: 'p' });
+    expect(p.status?.phase).toBe('Pending');
+    expect(p.status?.containerStatuses?.[0]?.state?.waiting).toEqual({
+      reason: 'CreateContainerConfigError',
+      message: 'secret "creds" not found',
+    });
+    expect(await eventsFor(ns, 'p')).toContainEqual(
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'Failed',
+        message: 'Error: secret "creds" not found',
+      }),
+    );
+
+    await cluster.core.createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: 'creds' }, stringData: { token: 't' } },
+    });
+    await new Promise((r) => setTimeout(r, 1100)); // the kubelet's next retry
+    await sim().settle();
+    p = await cluster.core.readNamespacedPod({ namespace: ns, name: 'p' });
+    expect(p.status?.phase).toBe('Running');
+  });
+
+  it('a missing Secret volume keeps the pod ContainerCreating with FailedMount events', async () => {
+    const ns = await createNamespace(cluster);
+    await cluster.core.createNamespacedPod({
+      namespace: ns,
+      body: pod('p', 'nginx', { volumes: [{ name: 'certs', secret: { secretName: 'tls' } }] }),
+    });
+    await sim().settle();
+    const p = await cluster.core.readNamespacedPod({ namespace: ns, name: 'p' });
+    expect(p.status?.phase).toBe('Pending');
+    expect(p.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
+    expect(await eventsFor(ns, 'p')).toContainEqual(
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'FailedMount',
+        message: 'MountVolume.SetUp failed for volume "certs" : secret "tls" not found',
+      }),
+    );
+  });
+
   it('NeverReady: Running but Ready stays False with ContainersNotReady', async () => {
     const ns = await createNamespace(cluster);
     sim().scriptImage('slowpoke', 'NeverReady');

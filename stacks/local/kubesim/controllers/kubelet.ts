@@ -295,7 +295,42 @@ export class Kubelet implements Controller {
     this.later(sim, 0, () => this.pull(pod, sim));
   }
 
+  /** Secret and ConfigMap volumes must exist before the sandbox starts: FailedMount until they do. */
+  private async mountVolumes(pod: KubeObject, sim: PodSim): Promise<boolean> {
+    const ns = pod.metadata.namespace!;
+    for (const v of pod.spec?.volumes ?? []) {
+      const ref = v.secret
+        ? {
+            kind: 'secret',
+            resource: 'secrets',
+            name: v.secret.secretName,
+            optional: v.secret.optional,
+          }
+        : v.configMap
+          ? {
+              kind: 'configmap',
+              resource: 'configmaps',
+              name: v.configMap.name,
+              optional: v.configMap.optional,
+            }
+          : undefined;
+      if (!ref || ref.optional || this.rt.api.get(ref.resource, ns, ref.name)) continue;
+      await this.event(
+        pod,
+        'Warning',
+        'FailedMount',
+        `MountVolume.SetUp failed for volume "${v.name}" : ${ref.kind} "${ref.name}" not found`,
+      );
+      const attempt = (sim.restarts['#mount'] ?? 0) + 1;
+      sim.restarts['#mount'] = attempt;
+      this.later(sim, this.backoff(attempt), () => this.pull(pod, sim));
+      return false;
+    }
+    return true;
+  }
+
   private async pull(pod: KubeObject, sim: PodSim) {
+    if (!(await this.mountVolumes(pod, sim))) return;
     for (const c of this.containers(pod))
       await this.event(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
     this.later(sim, this.rt.delays.pull, () => this.pulled(pod, sim));
@@ -369,15 +404,55 @@ export class Kubelet implements Controller {
     });
   }
 
+  /** Why the kubelet cannot build this container's config: a script, or a missing ConfigMap/Secret (key). */
+  private configError(pod: KubeObject, c: any): string | undefined {
+    if (this.behaviourOf(pod, c) === 'CreateContainerConfigError')
+      return `container has runAsNonRoot and image will run as root (pod: "${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})", container: ${c.name})`;
+    const ns = pod.metadata.namespace!;
+    const lookup = (
+      kind: 'configmap' | 'secret',
+      name: string,
+      key?: string,
+      optional?: boolean,
+    ) => {
+      if (optional) return undefined;
+      const obj = this.rt.api.get(kind === 'configmap' ? 'configmaps' : 'secrets', ns, name);
+      if (!obj) return `${kind} "${name}" not found`;
+      if (
+        key !== undefined &&
+        !(key in (obj.data ?? {})) &&
+        !(key in (obj.binaryData ?? {})) &&
+        !(key in (obj.stringData ?? {}))
+      )
+        return `couldn't find key ${key} in ${kind === 'configmap' ? 'ConfigMap' : 'Secret'} ${ns}/${name}`;
+      return undefined;
+    };
+    for (const from of c.envFrom ?? []) {
+      const err =
+        (from.configMapRef &&
+          lookup('configmap', from.configMapRef.name, undefined, from.configMapRef.optional)) ||
+        (from.secretRef &&
+          lookup('secret', from.secretRef.name, undefined, from.secretRef.optional));
+      if (err) return err;
+    }
+    for (const env of c.env ?? []) {
+      const cm = env.valueFrom?.configMapKeyRef;
+      const sec = env.valueFrom?.secretKeyRef;
+      const err =
+        (cm && lookup('configmap', cm.name, cm.key, cm.optional)) ||
+        (sec && lookup('secret', sec.name, sec.key, sec.optional));
+      if (err) return err;
+    }
+    return undefined;
+  }
+
   private async createContainers(pod: KubeObject, sim: PodSim) {
     const containers = this.containers(pod);
-    const misconfigured = containers.filter(
-      (c) => this.behaviourOf(pod, c) === 'CreateContainerConfigError',
-    );
+    const errors = new Map(containers.map((c) => [c.name, this.configError(pod, c)] as const));
+    const misconfigured = containers.filter((c) => errors.get(c.name));
     if (misconfigured.length) {
       sim.stage = 'stuck';
-      const detail = (c: any) =>
-        `container has runAsNonRoot and image will run as root (pod: "${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})", container: ${c.name})`;
+      const detail = (c: any) => errors.get(c.name)!;
       for (const c of misconfigured)
         await this.event(pod, 'Warning', 'Failed', `Error: ${detail(c)}`);
       await this.writeStatus(pod, (status) => {
