@@ -34,8 +34,10 @@ export class GarbageCollector implements Controller {
 
   start() {
     const api = this.rt.api;
-    for (const resource of namespacedResources) this.kinds.add(api.resourceType(resource).kind);
-    for (const resource of namespacedResources) {
+    // Events neither own nor (in practice) are owned: not worth indexing.
+    const watched = namespacedResources.filter((r) => r !== 'events');
+    for (const resource of watched) this.kinds.add(api.resourceType(resource).kind);
+    for (const resource of watched) {
       for (const obj of api.list(resource).items) this.observe(resource, obj, false);
       this.unsubscribe.push(
         this.rt.subscribe(resource, (ev) =>
