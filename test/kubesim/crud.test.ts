@@ -179,3 +179,28 @@ describe('resourceVersion, uid, generation and creationTimestamp', () => {
     expect(err.code).toBe(422);
   });
 });
+
+describe('group-qualified resources in messages', () => {
+  it('names deployments.apps in NotFound, AlreadyExists and Conflict', async () => {
+    const ns = await createNamespace(cluster);
+    const missing = await apiError(
+      cluster.apps.readNamespacedDeployment({ namespace: ns, name: 'nope' }),
+    );
+    expect(missing.status.message).toBe('deployments.apps "nope" not found');
+    expect(missing.status.details).toEqual({ name: 'nope', group: 'apps', kind: 'deployments' });
+    const body = {
+      metadata: { name: 'web' },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
+        },
+      },
+    };
+    await cluster.apps.createNamespacedDeployment({ namespace: ns, body });
+    const dup = await apiError(cluster.apps.createNamespacedDeployment({ namespace: ns, body }));
+    expect(dup.status.message).toBe('deployments.apps "web" already exists');
+  });
+});

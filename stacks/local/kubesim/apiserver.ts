@@ -19,7 +19,13 @@ import {
 import { dropUnknownFields, type FieldValidation } from './fields.js';
 import { deepEqual } from './json.js';
 import { applyPatch, type PatchType } from './patch.js';
-import { apiVersionOf, resolveResource, resourceKey, type ServedResource } from './resources.js';
+import {
+  apiVersionOf,
+  groupResource,
+  resolveResource,
+  resourceKey,
+  type ServedResource,
+} from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { Store } from './store.js';
 import type {
@@ -463,7 +469,7 @@ export class ApiServer implements ClusterApi {
     const existing = this.store.get(key, md.namespace, name2);
     if (existing) {
       if (existing.metadata.deletionTimestamp) {
-        const e = alreadyExists(r.plural, name2, r.group);
+        const e = alreadyExists(groupResource(r), name2, r.group, r.plural);
         throw new StatusError(
           409,
           'AlreadyExists',
@@ -471,7 +477,7 @@ export class ApiServer implements ClusterApi {
           e.details,
         );
       }
-      throw alreadyExists(r.plural, name2, r.group);
+      throw alreadyExists(groupResource(r), name2, r.group, r.plural);
     }
     const now = this.now();
     md.uid = randomUUID();
@@ -487,7 +493,7 @@ export class ApiServer implements ClusterApi {
 
   private stored(r: ServedResource, namespace: string | undefined, name: string): KubeObject {
     const obj = this.store.get(resourceKey(r), r.namespaced ? namespace : undefined, name);
-    if (!obj) throw notFound(r.plural, name, r.group);
+    if (!obj) throw notFound(groupResource(r), name, r.group, r.plural);
     return obj;
   }
 
@@ -514,7 +520,7 @@ export class ApiServer implements ClusterApi {
     }
     const wantRv = obj.metadata.resourceVersion;
     if (wantRv && wantRv !== existing.metadata.resourceVersion)
-      throw conflict(r.plural, name, r.group);
+      throw conflict(groupResource(r), name, r.group, r.plural);
     if (obj.metadata.uid && obj.metadata.uid !== existing.metadata.uid) {
       throw preconditionFailed(
         r,
@@ -531,7 +537,7 @@ export class ApiServer implements ClusterApi {
           ...clone(base),
           spec: { ...clone(base.spec), finalizers: clone(obj.spec?.finalizers ?? []) },
         };
-      if (sub) throw notFound(r.plural, name, r.group);
+      if (sub) throw notFound(groupResource(r), name, r.group, r.plural);
       const next = clone(obj);
       const md = next.metadata;
       for (const k of [
@@ -581,7 +587,7 @@ export class ApiServer implements ClusterApi {
     const current = this.stored(r, namespace, name);
     let base = existing;
     if (current !== existing) {
-      if (wantRv) throw conflict(r.plural, name, r.group);
+      if (wantRv) throw conflict(groupResource(r), name, r.group, r.plural);
       base = current;
       if (sub === 'status') next = { ...clone(current), status: next.status };
       else if (!sub && r.subresources.includes('status')) next.status = clone(current.status);
@@ -719,7 +725,7 @@ export class ApiServer implements ClusterApi {
     const time = rfc3339(this.now());
     const live = this.store.get(resourceKey(r), r.namespaced ? namespace : undefined, name);
     if (!live) {
-      if (opts.subresource) throw notFound(r.plural, name, r.group);
+      if (opts.subresource) throw notFound(groupResource(r), name, r.group, r.plural);
       const warnings: string[] = [];
       const decoded = this.decode(r, namespace, config, opts.fieldValidation, warnings);
       const obj = serverSideApply(undefined, decoded, {
@@ -758,7 +764,8 @@ export class ApiServer implements ClusterApi {
   }
 
   getScale(r: ServedResource, namespace: string | undefined, name: string): KubeObject {
-    if (!r.subresources.includes('scale')) throw notFound(r.plural, name, r.group);
+    if (!r.subresources.includes('scale'))
+      throw notFound(groupResource(r), name, r.group, r.plural);
     const obj = this.stored(r, namespace, name);
     const ml = obj.spec?.selector?.matchLabels ?? {};
     return {
@@ -807,7 +814,7 @@ export class ApiServer implements ClusterApi {
       scale.metadata?.resourceVersion &&
       scale.metadata.resourceVersion !== obj.metadata.resourceVersion
     )
-      throw conflict(r.plural, name, r.group);
+      throw conflict(groupResource(r), name, r.group, r.plural);
     obj.spec.replicas = replicas;
     const res = await this.updateObject(r, namespace, name, obj, {
       ...opts,
@@ -1011,7 +1018,7 @@ function preconditionFailed(r: ServedResource, name: string, what: string) {
   return new StatusError(
     409,
     'Conflict',
-    `Operation cannot be fulfilled on ${r.plural} "${name}": Precondition failed: ${what}`,
+    `Operation cannot be fulfilled on ${groupResource(r)} "${name}": Precondition failed: ${what}`,
     {
       name,
       group: r.group,

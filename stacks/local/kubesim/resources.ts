@@ -219,6 +219,9 @@ export const RESOURCES: readonly ServedResource[] = [
 /** 'pods' or 'deployments.apps': how kubesim keys a resource everywhere. */
 export const resourceKey = (r: ResourceType) => (r.group ? `${r.plural}.${r.group}` : r.plural);
 
+/** `pods`, `deployments.apps`: how error messages name a resource (GroupResource.String()). */
+export const groupResource = resourceKey;
+
 export const apiVersionOf = (r: ResourceType) => (r.group ? `${r.group}/${r.version}` : r.version);
 
 const byKey = new Map<string, ServedResource>();

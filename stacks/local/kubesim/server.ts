@@ -22,7 +22,7 @@ import { badRequest, notFound, StatusError } from './errors.js';
 import type { Faults, RequestCounter, RequestInfo, Verb } from './faults.js';
 import type { FieldValidation } from './fields.js';
 import { PATCH_CONTENT_TYPES } from './patch.js';
-import { findResource, resourceKey, type ServedResource } from './resources.js';
+import { findResource, groupResource, resourceKey, type ServedResource } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { toTable, wantsTable } from './table.js';
 import type { DeleteOptions, KubeObject } from './types.js';
@@ -376,9 +376,9 @@ export class KubeHttpServer {
         const name = route.name as string;
         if (route.subresource === 'scale') return send(res, 200, api.getScale(r, ns, name));
         if (route.subresource && route.subresource !== 'status')
-          throw notFound(r.plural, name, r.group);
+          throw notFound(groupResource(r), name, r.group, r.plural);
         const obj = api.store.get(resourceKey(r), ns, name);
-        if (!obj) throw notFound(r.plural, name, r.group);
+        if (!obj) throw notFound(groupResource(r), name, r.group, r.plural);
         return send(
           res,
           200,
