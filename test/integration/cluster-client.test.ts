@@ -2,12 +2,14 @@
 // server-side apply, deletes that tolerate absence, paging, and the
 // transient/permanent split the provisioner relies on.
 import { describe, expect, it } from 'vitest';
-import { ClusterClient } from '../../core/cluster/client.js';
+import { ClusterClient, defaultRetryPolicy } from '../../core/cluster/client.js';
 import { PermanentClusterError, TransientClusterError } from '../../core/cluster/errors.js';
 import { setupTestCluster } from '../kubesim/support.js';
 
 const cluster = setupTestCluster();
-const client = () => new ClusterClient(cluster.kc);
+// No waiting between retries in tests: the behaviour is the same.
+const client = () =>
+  new ClusterClient(cluster.kc, { ...defaultRetryPolicy, sleep: async () => {} });
 
 interface ConfigMap {
   apiVersion: string;
@@ -63,26 +65,48 @@ describe('ClusterClient', () => {
     expect(cluster.sim.requests.count('list', 'configmaps')).toBeGreaterThanOrEqual(3);
   });
 
-  it('reports throttling and server errors as transient, with Retry-After', async () => {
+  it('retries throttling and server errors a few times, honouring Retry-After', async () => {
+    const waits: number[] = [];
+    const patient = new ClusterClient(cluster.kc, {
+      ...defaultRetryPolicy,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    const throttled = cluster.sim.faults.add({
+      verb: 'patch',
+      resource: 'configmaps',
+      status: 429,
+      retryAfterSeconds: 1,
+      times: 2,
+    });
+    expect((await patient.apply(configMap('cc-retry'))).metadata.name).toBe('cc-retry');
+    expect(throttled.hits).toBe(2);
+    expect(waits).toEqual([1000, 1000]);
+    cluster.sim.faults.add({ verb: 'get', resource: 'configmaps', status: 503, times: 1 });
+    expect(await patient.read(configMap('cc-retry'))).toBeDefined();
+    expect(waits).toEqual([1000, 1000, 100]);
+  });
+
+  it('reports what keeps failing as transient, with the Retry-After it was given', async () => {
     const fault = cluster.sim.faults.add({
       verb: 'patch',
       resource: 'configmaps',
       status: 429,
       retryAfterSeconds: 7,
-      times: 1,
     });
     const err = await client()
       .apply(configMap('cc-429'))
       .catch((e) => e);
     expect(err).toBeInstanceOf(TransientClusterError);
     expect(err.retryAfterSeconds).toBe(7);
+    expect(fault.hits).toBe(defaultRetryPolicy.attempts);
     cluster.sim.faults.remove(fault);
-    cluster.sim.faults.add({ verb: 'get', resource: 'configmaps', status: 503, times: 1 });
+    cluster.sim.faults.add({ verb: 'get', resource: 'configmaps', status: 503 });
     expect(
       await client()
         .read(configMap('cc-429'))
         .catch((e) => e),
     ).toBeInstanceOf(TransientClusterError);
+    cluster.sim.faults.clear();
   });
 
   it('reports a refused object as permanent, in the cluster’s own words', async () => {

@@ -30,6 +30,8 @@ export interface FaultSpec {
   dropWatchAfterMs?: number;
   /** How many matching requests this fault affects (default: all). */
   times?: number;
+  /** Affect each matching request with this probability (0–1; default 1): a flaky cluster. */
+  probability?: number;
 }
 
 export interface Fault extends FaultSpec {
@@ -47,6 +49,8 @@ export interface RequestInfo {
 
 export class Faults {
   private faults: Fault[] = [];
+  /** Injectable so a flaky-cluster test can be made repeatable. */
+  random: () => number = Math.random;
   private nextId = 1;
 
   /** Adds a fault; returns it (its `hits` counts matches) — remove with `remove(fault)`. */
@@ -70,7 +74,9 @@ export class Faults {
 
   /** Consumes and returns the first fault matching this request, if any. */
   take(req: RequestInfo): Fault | undefined {
-    const f = this.faults.find((x) => matches(x, req));
+    const f = this.faults.find(
+      (x) => matches(x, req) && (x.probability === undefined || this.random() < x.probability),
+    );
     if (!f) return undefined;
     f.hits++;
     if (f.times !== undefined && f.hits >= f.times) this.remove(f);

@@ -1,0 +1,87 @@
+// With the cluster failing 30% of requests (500 and 429), every lifecycle
+// still converges by itself, nothing is lost, and no volume is deleted.
+import { describe, expect, it } from 'vitest';
+import { createUser, eventually, setupPlatform } from '../support/platform.js';
+
+const ctx = setupPlatform();
+
+interface Env {
+  id: string;
+  ownerId: string;
+  volume: { name: string };
+  status: { phase: string };
+}
+
+/** A small seeded generator: the same faults on every run. */
+function mulberry32(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('a flaky cluster', () => {
+  it('converges every lifecycle without losing anything or deleting a volume', async () => {
+    const sim = ctx.platform.cluster.kubesim!;
+    const users = await Promise.all(
+      Array.from({ length: 4 }, () => createUser(ctx.platform, { tier: 'pro' })),
+    );
+    sim.faults.random = mulberry32(42);
+    sim.faults.add({ verb: '*', resource: '*', status: 500, probability: 0.15 });
+    sim.faults.add({
+      verb: '*',
+      resource: '*',
+      status: 429,
+      retryAfterSeconds: 1,
+      probability: 0.18,
+    });
+    try {
+      // 3 environments per user (the pro running limit), each run to Running, stopped, deleted.
+      const envs = (
+        await Promise.all(
+          users.flatMap((u) =>
+            [0, 1, 2].map(async (i) => {
+              const res = await u.json<Env>('/api/v1/environments', {
+                method: 'POST',
+                body: { name: `Flaky ${i}`, templateId: 'agent-api' },
+              });
+              expect(res.status).toBe(202);
+              return { user: u, env: res.body };
+            }),
+          ),
+        )
+      ).flat();
+      const phaseOf = async (e: (typeof envs)[number]) =>
+        (await e.user.json<Env>(`/api/v1/environments/${e.env.id}`)).body.status.phase;
+      const all = (phase: string) =>
+        eventually(
+          `all ${phase}`,
+          () => Promise.all(envs.map(phaseOf)),
+          (phases) => phases.every((p) => p === phase),
+          120_000,
+        );
+      await all('Running');
+      for (const e of envs)
+        expect(
+          (await e.user.json(`/api/v1/environments/${e.env.id}/stop`, { method: 'POST' })).status,
+        ).toBe(202);
+      await all('Stopped');
+      for (const e of envs)
+        expect(
+          (await e.user.json(`/api/v1/environments/${e.env.id}`, { method: 'DELETE' })).status,
+        ).toBe(202);
+      await all('Deleted');
+      expect(sim.faults.list().reduce((n, f) => n + f.hits, 0)).toBeGreaterThan(20);
+    } finally {
+      sim.faults.clear();
+    }
+    // Every workspace volume is still there.
+    const pvcs = sim.api.list('persistentvolumeclaims', {
+      labelSelector: 'app.kubernetes.io/managed-by=lablease',
+    }).items;
+    expect(pvcs.filter((p) => !p.metadata.deletionTimestamp)).toHaveLength(12);
+  }, 180_000);
+});
