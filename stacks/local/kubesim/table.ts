@@ -154,6 +154,35 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Secrets', type: 'integer', cell: (o) => (o.secrets ?? []).length },
     ageCol,
   ],
+  Ingress: [
+    name,
+    { name: 'Class', cell: (o) => o.spec?.ingressClassName ?? '<none>' },
+    {
+      name: 'Hosts',
+      cell: (o) =>
+        (o.spec?.rules ?? []).map((r: { host?: string }) => r.host ?? '*').join(',') || '*',
+    },
+    {
+      name: 'Address',
+      cell: (o) =>
+        (o.status?.loadBalancer?.ingress ?? [])
+          .map((i: { ip?: string; hostname?: string }) => i.ip ?? i.hostname)
+          .join(','),
+    },
+    { name: 'Ports', cell: (o) => ((o.spec?.tls ?? []).length ? '80, 443' : '80') },
+    ageCol,
+  ],
+  NetworkPolicy: [
+    name,
+    {
+      name: 'Pod-Selector',
+      cell: (o) =>
+        Object.entries(o.spec?.podSelector?.matchLabels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    },
+    ageCol,
+  ],
   HTTPRoute: [
     name,
     {
