@@ -228,4 +228,101 @@ describe('Deployment controller', () => {
       sim.clearScripts();
     }
   });
+
+  it('runs a Lablease-shaped environment: restricted namespace, quota, LimitRange, WFFC claim, Recreate; stop and start', async () => {
+    const ns = await createNamespace(cluster, undefined, {
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
+    await cluster.core.createNamespacedResourceQuota({
+      namespace: ns,
+      body: {
+        metadata: { name: 'q' },
+        spec: {
+          hard: {
+            pods: '2',
+            'limits.cpu': '2',
+            'limits.memory': '4Gi',
+            'requests.storage': '20Gi',
+          },
+        },
+      },
+    });
+    await cluster.core.createNamespacedLimitRange({
+      namespace: ns,
+      body: {
+        metadata: { name: 'l' },
+        spec: {
+          limits: [
+            {
+              type: 'Container',
+              max: { cpu: '2', memory: '4Gi' },
+              _default: { cpu: '500m', memory: '1Gi' },
+            },
+          ],
+        },
+      },
+    });
+    await cluster.core.createNamespacedPersistentVolumeClaim({
+      namespace: ns,
+      body: {
+        metadata: { name: 'workspace' },
+        spec: {
+          storageClassName: 'wait-for-first-consumer',
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '10Gi' } },
+        },
+      },
+    });
+    const d = deployment('env', { strategy: 'Recreate' });
+    d.spec!.template.spec!.volumes = [
+      { name: 'workspace', persistentVolumeClaim: { claimName: 'workspace' } },
+    ];
+    await cluster.apps.createNamespacedDeployment({ namespace: ns, body: d });
+    await settle();
+
+    const claim = await cluster.core.readNamespacedPersistentVolumeClaim({
+      namespace: ns,
+      name: 'workspace',
+    });
+    expect(claim.status?.phase).toBe('Bound');
+    let dep = await cluster.apps.readNamespacedDeployment({ namespace: ns, name: 'env' });
+    expect(dep.status).toMatchObject({ availableReplicas: 1, readyReplicas: 1 });
+    let quota = await cluster.core.readNamespacedResourceQuota({ namespace: ns, name: 'q' });
+    expect(quota.status?.used).toEqual({
+      'limits.cpu': '500m',
+      'limits.memory': '256Mi',
+      pods: '1',
+      'requests.storage': '10Gi',
+    });
+
+    // stop: replicas 0 frees the pod's quota, the claim stays Bound
+    await cluster.apps.patchNamespacedDeploymentScale({
+      namespace: ns,
+      name: 'env',
+      body: [{ op: 'replace', path: '/spec/replicas', value: 0 }],
+    });
+    await settle();
+    quota = await cluster.core.readNamespacedResourceQuota({ namespace: ns, name: 'q' });
+    expect(quota.status?.used).toEqual({
+      'limits.cpu': '0',
+      'limits.memory': '0',
+      pods: '0',
+      'requests.storage': '10Gi',
+    });
+    expect(
+      (await cluster.core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'workspace' }))
+        .status?.phase,
+    ).toBe('Bound');
+
+    // start again
+    await cluster.apps.patchNamespacedDeploymentScale({
+      namespace: ns,
+      name: 'env',
+      body: [{ op: 'replace', path: '/spec/replicas', value: 1 }],
+    });
+    await settle();
+    dep = await cluster.apps.readNamespacedDeployment({ namespace: ns, name: 'env' });
+    expect(dep.status).toMatchObject({ replicas: 1, availableReplicas: 1 });
+    expect(conditionsOf(dep).Progressing?.reason).toBe('NewReplicaSetAvailable');
+  });
 });
