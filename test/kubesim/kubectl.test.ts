@@ -4,6 +4,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestCluster } from './support.js';
@@ -96,6 +97,26 @@ describe('kubectl', () => {
     expect(
       await kubectl('get', 'svc', '-n', 'shop', 'web', '-o', 'jsonpath={.spec.clusterIP}'),
     ).toMatch(/^10\.96\./);
+  });
+
+  it('apply -f of every kind Lablease generates passes strict field validation and admission', async () => {
+    const file = fileURLToPath(new URL('./fixtures/environment.yaml', import.meta.url));
+    const out = await kubectl('apply', '-f', file);
+    expect(out.trim().split('\n')).toEqual([
+      'namespace/lab-u1 created',
+      'resourcequota/quota created',
+      'limitrange/limits created',
+      'networkpolicy.networking.k8s.io/default-deny created',
+      'serviceaccount/env created',
+      'secret/env-token created',
+      'persistentvolumeclaim/ws-env1 created',
+      'deployment.apps/env1 created',
+      'service/env1 created',
+      'ingress.networking.k8s.io/env1 created',
+      'networkpolicy.networking.k8s.io/env1 created',
+    ]);
+    const ssa = await kubectl('apply', '--server-side', '-f', file);
+    expect(ssa).toContain('deployment.apps/env1 serverside-applied');
   });
 
   it('get -w streams changes', async () => {
