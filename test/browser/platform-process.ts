@@ -26,7 +26,32 @@ async function stop() {
   process.exit(0);
 }
 process.stdin.on('end', stop);
-process.stdin.resume();
+// Commands from the test, one per line: `script <namespace> <behaviour>` makes
+// kubesim's kubelet treat every pod there that way (e.g. ErrImagePull).
+let pending = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  pending += chunk;
+  let newline = pending.indexOf('\n');
+  while (newline >= 0) {
+    const [command, ...args] = pending.slice(0, newline).trim().split(/\s+/);
+    pending = pending.slice(newline + 1);
+    newline = pending.indexOf('\n');
+    try {
+      if (command === 'script' && args[0] && args[1]) {
+        const simulation = platform.cluster.kubesim?.simulation;
+        if (!simulation) throw new Error('no kubesim');
+        simulation.scriptNamespace(
+          args[0],
+          args[1] as Parameters<typeof simulation.scriptNamespace>[1],
+        );
+        process.stdout.write('DONE\n');
+      } else throw new Error(`unknown command: ${command}`);
+    } catch (err) {
+      process.stdout.write(`FAILED ${String(err)}\n`);
+    }
+  }
+});
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 

@@ -114,6 +114,8 @@ export interface BrowserTestPlatform {
   apiUrl: string;
   webUrl: string;
   bootstrapAdmin: { email: string; password: string };
+  /** Makes kubesim's kubelet treat every pod in a namespace one way, e.g. 'ErrImagePull'. */
+  scriptNamespace(namespace: string, behaviour: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -139,19 +141,50 @@ export async function startPlatform(): Promise<BrowserTestPlatform> {
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
-    const ready = await new Promise<Omit<BrowserTestPlatform, 'stop'>>((done, fail) => {
-      let stdout = '';
-      child.stdout.on('data', (d) => {
-        stdout += d;
-        const line = stdout.split('\n').find((l) => l.startsWith('READY '));
-        if (line) done(JSON.parse(line.slice('READY '.length)));
-      });
-      child.once('exit', (code) => fail(new Error(`the platform exited (${code}):\n${output}`)));
-    });
+    const ready = await new Promise<Omit<BrowserTestPlatform, 'stop' | 'scriptNamespace'>>(
+      (done, fail) => {
+        let stdout = '';
+        child.stdout.on('data', (d) => {
+          stdout += d;
+          const line = stdout.split('\n').find((l) => l.startsWith('READY '));
+          if (line) done(JSON.parse(line.slice('READY '.length)));
+        });
+        child.once('exit', (code) => fail(new Error(`the platform exited (${code}):\n${output}`)));
+      },
+    );
     if (!ready.webUrl || !ready.bootstrapAdmin) throw new Error('the platform has no web or admin');
-    return { ...ready, stop };
+    const scriptNamespace = (namespace: string, behaviour: string) =>
+      new Promise<void>((done, fail) => {
+        const onData = (d: Buffer) => {
+          const text = String(d);
+          if (!/^(DONE|FAILED)/m.test(text)) return;
+          child.stdout.off('data', onData);
+          if (/^DONE/m.test(text)) done();
+          else fail(new Error(text));
+        };
+        child.stdout.on('data', onData);
+        child.stdin.write(`script ${namespace} ${behaviour}\n`);
+      });
+    return { ...ready, scriptNamespace, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Signs the bootstrap admin in through the dashboard and sets its own password on the forced change. */
+export async function signInAsBootstrapAdmin(
+  page: Page,
+  webUrl: string,
+  admin: { email: string; password: string },
+  newPassword: string,
+) {
+  await page.goto(webUrl, { timeout: 60_000 });
+  await page.getByLabel('Email', { exact: true }).fill(admin.email);
+  await page.getByLabel('Password', { exact: true }).fill(admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
+  await page.getByLabel('Confirm new password').fill(newPassword);
+  await page.getByRole('button', { name: 'Save password and continue' }).click();
+  await page.getByRole('heading', { name: 'Environments', level: 1 }).waitFor();
 }

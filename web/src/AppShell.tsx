@@ -1,53 +1,70 @@
 // The signed-in frame: header with navigation, who is signed in and sign-out;
 // the page for the current path below it.
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Button } from './components/Button.js';
 import { LogOutIcon } from './components/Icons.js';
 import { Logo } from './components/Logo.js';
 import { initials } from './format.js';
 import { AccountPage } from './pages/AccountPage.js';
 import { AdminPage } from './pages/AdminPage.js';
+import { EnvironmentDetailPage } from './pages/EnvironmentDetailPage.js';
 import { EnvironmentsPage } from './pages/EnvironmentsPage.js';
+import { LaunchPage } from './pages/LaunchPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { Link, usePathname } from './router.js';
 import { useSession } from './session/session.js';
 
-interface Page {
-  path: string;
-  title: string;
-  adminOnly?: boolean;
-  render: () => React.ReactNode;
-}
-
-const pages: Page[] = [
-  { path: '/environments', title: 'Environments', render: () => <EnvironmentsPage /> },
-  { path: '/account', title: 'Account', render: () => <AccountPage /> },
-  { path: '/admin', title: 'Admin', adminOnly: true, render: () => <AdminPage /> },
+const sections = [
+  { path: '/environments', title: 'Environments' },
+  { path: '/account', title: 'Account' },
+  { path: '/admin', title: 'Admin', adminOnly: true },
 ];
 
-function pageFor(pathname: string, isAdmin: boolean): Page | undefined {
+interface Route {
+  /** The main section it belongs to, for the navigation. */
+  section: string;
+  title: string;
+  element: ReactNode;
+}
+
+function routeFor(pathname: string, isAdmin: boolean): Route | undefined {
   const path = pathname === '/' ? '/environments' : pathname.replace(/\/+$/, '');
-  return pages.find((p) => p.path === path && (!p.adminOnly || isAdmin));
+  if (path === '/environments')
+    return { section: path, title: 'Environments', element: <EnvironmentsPage /> };
+  if (path === '/environments/new')
+    return { section: '/environments', title: 'Launch', element: <LaunchPage /> };
+  const detail = /^\/environments\/([a-z0-9-]{1,63})$/.exec(path);
+  if (detail?.[1])
+    return {
+      section: '/environments',
+      title: 'Environment',
+      element: <EnvironmentDetailPage key={detail[1]} id={detail[1]} />,
+    };
+  if (path === '/account') return { section: path, title: 'Account', element: <AccountPage /> };
+  if (path === '/admin' && isAdmin)
+    return { section: path, title: 'Admin', element: <AdminPage /> };
+  return undefined;
 }
 
 export function AppShell() {
   const { me, signOut } = useSession();
   const pathname = usePathname();
   const isAdmin = me.role === 'admin';
-  const page = pageFor(pathname, isAdmin);
+  const route = routeFor(pathname, isAdmin);
   const [signingOut, setSigningOut] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
-  const firstRender = useRef(true);
 
   // A new page: say so in the title, and move focus to it for keyboard and screen reader users.
+  const title = route?.title ?? 'Not found';
   useEffect(() => {
-    document.title = `${page?.title ?? 'Not found'} · Lablease`;
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
+    document.title = `${title} · Lablease`;
+  }, [title]);
+  const shownPath = useRef(pathname);
+  useEffect(() => {
+    if (shownPath.current === pathname) return;
+    shownPath.current = pathname;
     mainRef.current?.focus();
-  }, [page]);
+  }, [pathname]);
 
   return (
     <>
@@ -58,10 +75,14 @@ export function AppShell() {
         <div className="app-header-inner">
           <Logo href="/" />
           <nav className="app-nav" aria-label="Main">
-            {pages
+            {sections
               .filter((p) => !p.adminOnly || isAdmin)
               .map((p) => (
-                <Link key={p.path} href={p.path} aria-current={page === p ? 'page' : undefined}>
+                <Link
+                  key={p.path}
+                  href={p.path}
+                  aria-current={route?.section === p.path ? 'page' : undefined}
+                >
                   {p.title}
                 </Link>
               ))}
@@ -95,7 +116,7 @@ export function AppShell() {
         </div>
       </header>
       <main className="app-main" id="main" ref={mainRef} tabIndex={-1}>
-        {page ? page.render() : <NotFoundPage />}
+        {route ? route.element : <NotFoundPage />}
       </main>
     </>
   );

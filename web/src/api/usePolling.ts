@@ -36,6 +36,8 @@ export function usePolling<T>(path: string, opts: PollingOptions<T> = {}): Polle
   useEffect(() => {
     if (paused) return;
     let etag: string | undefined;
+    // Without an ETag (or when CORS hides it), an identical body still changes nothing on screen.
+    let lastBody: string | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let controller: AbortController | undefined;
     let stopped = false;
@@ -59,10 +61,14 @@ export function usePolling<T>(path: string, opts: PollingOptions<T> = {}): Polle
         });
         if (res.status !== 304) {
           etag = res.headers.get('etag') ?? undefined;
-          const next = (await res.json()) as T;
+          const body = await res.text();
           if (current.signal.aborted) return;
-          fast = isChanging.current?.(next) ?? false;
-          setData(next);
+          if (body !== lastBody) {
+            lastBody = body;
+            const next = JSON.parse(body) as T;
+            fast = isChanging.current?.(next) ?? false;
+            setData(next);
+          }
         }
         setError(undefined);
       } catch (err) {

@@ -1,0 +1,155 @@
+// A researcher's whole day in real Chromium against the local platform:
+// launch from the catalog, watch it come up, open it, stop and start it, hit
+// the tier's running limit and read why, delete it, and see a start that
+// cannot succeed explain itself.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  type BrowserTestPlatform,
+  horizontalOverflow,
+  launchBrowser,
+  screenshot,
+  seriousA11yViolations,
+  signInAsBootstrapAdmin,
+  startPlatform,
+} from './support.js';
+
+describe('environments in the dashboard', () => {
+  let platform: BrowserTestPlatform;
+  let browser: Browser;
+  let page: Page;
+  let web: string;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    web = platform.webUrl;
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await signInAsBootstrapAdmin(page, web, platform.bootstrapAdmin, 'a long research passphrase');
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  }, 60_000);
+
+  async function expectAccessible(name: string) {
+    expect(await seriousA11yViolations(page), `${name}: serious/critical axe violations`).toEqual(
+      [],
+    );
+  }
+
+  const badge = () => page.locator('.page-header .badge');
+
+  async function launch(name: string) {
+    await page.goto(`${web}/environments/new`);
+    await page.getByRole('radio', { name: /JupyterLab/ }).check();
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByRole('button', { name: 'Launch' }).click();
+  }
+
+  it('launches from the catalog and shows it coming up until Running', async () => {
+    await page.getByRole('link', { name: 'Launch environment' }).click();
+    await page.getByRole('heading', { name: 'Launch an environment' }).waitFor();
+    await page.getByRole('radio', { name: /JupyterLab/ }).waitFor({ state: 'attached' });
+    // The catalog's templates, as cards with descriptions; resources within the limits.
+    expect(await page.getByRole('radio').count()).toBeGreaterThan(1);
+    await page.getByRole('radio', { name: /JupyterLab/ }).check();
+    await page.getByText(/allows up to/).waitFor();
+    await expectAccessible('launch');
+    await screenshot(page, 'launch-1280');
+
+    await page.getByLabel('Name', { exact: true }).fill('Thesis analysis');
+    await page.getByRole('button', { name: 'Launch' }).click();
+    await page.getByRole('heading', { name: 'Thesis analysis', level: 1 }).waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('.page-header .badge')?.textContent === 'Running',
+      undefined,
+      { timeout: 60_000 },
+    );
+    const open = page.getByRole('link', { name: /^Open Thesis analysis/ });
+    expect(await open.getAttribute('href')).toMatch(/^https?:\/\//);
+    expect(await open.getAttribute('target')).toBe('_blank');
+    await page.getByText('Recent events').waitFor();
+    await expectAccessible('environment detail');
+    await screenshot(page, 'environment-running-1280');
+  }, 90_000);
+
+  it('stops and starts it again', async () => {
+    await page.getByRole('button', { name: 'Stop Thesis analysis' }).click();
+    await page.waitForFunction(
+      () => document.querySelector('.page-header .badge')?.textContent === 'Stopped',
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await page.getByRole('link', { name: /^Open/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Start Thesis analysis' }).click();
+    await page.waitForFunction(
+      () => document.querySelector('.page-header .badge')?.textContent === 'Running',
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await badge().textContent()).toBe('Running');
+  }, 120_000);
+
+  it('says why another launch is refused at the tier limit', async () => {
+    await launch('Second one');
+    // The free tier runs one environment at a time: the API's reason, in words.
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/limit of 1 running environment reached/);
+  });
+
+  it('lists it with its status and actions, also on a phone', async () => {
+    await page.goto(`${web}/environments`);
+    const card = page.getByRole('article', { name: 'Thesis analysis' });
+    await card.waitFor();
+    expect(await card.locator('.badge').textContent()).toBe('Running');
+    expect(await card.getByRole('link', { name: /^Open/ }).count()).toBe(1);
+    await expectAccessible('environments list');
+    await screenshot(page, 'environments-list-1280');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await card.waitFor();
+    const overflow = await horizontalOverflow(page);
+    expect(overflow.scrollWidth, overflow.widest.join(', ')).toBeLessThanOrEqual(390);
+    await screenshot(page, 'environments-list-390');
+    await page.goto(`${web}/environments/new`);
+    await page.getByRole('radio', { name: /JupyterLab/ }).waitFor({ state: 'attached' });
+    expect((await horizontalOverflow(page)).scrollWidth).toBeLessThanOrEqual(390);
+    await screenshot(page, 'launch-390');
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('deletes it after a confirmation', async () => {
+    await page.goto(`${web}/environments`);
+    const card = page.getByRole('article', { name: 'Thesis analysis' });
+    await card.getByRole('button', { name: 'Delete Thesis analysis' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Thesis analysis?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('workspace volume with your files is kept');
+    await dialog.getByRole('button', { name: 'Delete environment' }).click();
+    await page.getByRole('heading', { name: 'Launch your first environment' }).waitFor({
+      timeout: 60_000,
+    });
+  }, 90_000);
+
+  it('explains a start that cannot succeed, with the cluster’s reason and what to do', async () => {
+    const me = await page.evaluate(
+      async (api) => (await fetch(`${api}/api/v1/me`, { credentials: 'include' })).json(),
+      platform.apiUrl,
+    );
+    await platform.scriptNamespace(`lab-${me.id}`, 'ErrImagePull');
+    await launch('Doomed');
+    await page.getByRole('heading', { name: 'Doomed', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'It did not start' }).waitFor({ timeout: 60_000 });
+    const alert = page.locator('.alert-error');
+    expect(await alert.textContent()).toMatch(/ImagePull|ErrImagePull/);
+    expect(await alert.textContent()).toContain('The image could not be downloaded');
+    expect(await badge().textContent()).toBe('Failed');
+    await expectAccessible('failed environment');
+    await screenshot(page, 'environment-failed-1280');
+  }, 90_000);
+});
