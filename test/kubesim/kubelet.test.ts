@@ -324,6 +324,19 @@ describe('scheduler and kubelet', () => {
     expect(p.status?.phase).toBe('Running');
   });
 
+  it('a nodeSelector no node matches leaves the pod Unschedulable with the affinity reason', async () => {
+    const ns = await createNamespace(cluster);
+    await cluster.core.createNamespacedPod({
+      namespace: ns,
+      body: pod('gpu', 'nginx', { nodeSelector: { 'lablease.dev/pool': 'gpu' } }),
+    });
+    await sim().settle();
+    const p = await cluster.core.readNamespacedPod({ namespace: ns, name: 'gpu' });
+    expect(p.status?.conditions?.[0]?.message).toBe(
+      "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+    );
+  });
+
   it('graceful deletion: the pod shows deletionTimestamp, then the kubelet removes it', async () => {
     const ns = await createNamespace(cluster);
     await cluster.core.createNamespacedPod({ namespace: ns, body: pod('p') });

@@ -223,15 +223,23 @@ export class Scheduler implements Controller {
       used.set(b.node, u);
     }
     const reasons = new Map<string, number>();
+    // per node, the first failing filter decides, as the scheduler's filter chain stops there
+    let notHelpful = 0;
     const fits: Array<{ node: KubeObject; freeCpu: bigint }> = [];
+    const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
     for (const node of nodes) {
       const alloc = parseResourceList(node.status?.allocatable);
       const u = used.get(node.metadata.name!) ?? { req: {}, count: 0 };
       const why: string[] = [];
-      if (alloc.pods && BigInt(u.count + 1) * 1000n > alloc.pods.milli) why.push('Too many pods');
-      for (const [k, v] of Object.entries(wanted)) {
-        const free = (alloc[k]?.milli ?? 0n) - (u.req[k]?.milli ?? 0n);
-        if (v.milli > free) why.push(`Insufficient ${k}`);
+      if (!Object.entries(selector).every(([k, v]) => node.metadata.labels?.[k] === v)) {
+        why.push("node(s) didn't match Pod's node affinity/selector");
+        notHelpful++;
+      } else {
+        if (alloc.pods && BigInt(u.count + 1) * 1000n > alloc.pods.milli) why.push('Too many pods');
+        for (const [k, v] of Object.entries(wanted)) {
+          const free = (alloc[k]?.milli ?? 0n) - (u.req[k]?.milli ?? 0n);
+          if (v.milli > free) why.push(`Insufficient ${k}`);
+        }
       }
       for (const w of why) reasons.set(w, (reasons.get(w) ?? 0) + 1);
       if (!why.length)
@@ -242,9 +250,15 @@ export class Scheduler implements Controller {
         .map(([r, n]) => `${n} ${r}`)
         .sort()
         .join(', ');
+      const preemption = [
+        ...(total - notHelpful
+          ? [`${total - notHelpful} No preemption victims found for incoming pod`]
+          : []),
+        ...(notHelpful ? [`${notHelpful} Preemption is not helpful for scheduling`] : []),
+      ].join(', ');
       return this.unschedulable(
         pod,
-        `0/${total} nodes are available: ${summary}. preemption: 0/${total} nodes are available: ${total} No preemption victims found for incoming pod.`,
+        `0/${total} nodes are available: ${summary}. preemption: 0/${total} nodes are available: ${preemption}.`,
       );
     }
     fits.sort((a, b) =>
