@@ -175,6 +175,15 @@ describe('kubectl', () => {
     expect(out).toMatch(/\nEvents:\n/);
   });
 
+  it('logs answers for a running pod', async () => {
+    const name = (
+      await kubectl('get', 'pods', '-n', 'shop', '-o', 'jsonpath={.items[0].metadata.name}')
+    ).trim();
+    expect(await kubectl('logs', '-n', 'shop', name)).toMatch(
+      /kubesim: simulated container app running nginx:1\.27/,
+    );
+  });
+
   it('delete removes objects', async () => {
     expect(await kubectl('delete', 'service', '-n', 'shop', 'web')).toBe('service "web" deleted\n');
     expect(cluster.sim.api.get('services', 'shop', 'web')).toBeUndefined();

@@ -110,6 +110,14 @@ export function resourceList(group: string, version: string) {
       });
     if (r.kind === 'Pod')
       resources.push({
+        name: 'pods/log',
+        singularName: '',
+        namespaced: true,
+        kind: 'Pod',
+        verbs: ['get'],
+      });
+    if (r.kind === 'Pod')
+      resources.push({
         name: 'pods/binding',
         singularName: '',
         namespaced: true,

@@ -375,6 +375,8 @@ export class KubeHttpServer {
       case 'get': {
         const name = route.name as string;
         if (route.subresource === 'scale') return send(res, 200, api.getScale(r, ns, name));
+        if (route.subresource === 'log' && r.kind === 'Pod')
+          return podLog(res, api, ns, name, query);
         if (route.subresource && route.subresource !== 'status')
           throw notFound(groupResource(r), name, r.group, r.plural);
         const obj = api.store.get(resourceKey(r), ns, name);
@@ -664,6 +666,42 @@ export class KubeHttpServer {
       if (now || before) write('DELETED', obj);
     } else if (now) write(type, obj);
   }
+}
+
+/**
+ * pods/<name>/log: there are no real containers, so a running container's
+ * log is one line saying what it runs; a waiting one answers the server's 400.
+ */
+function podLog(
+  res: ServerResponse,
+  api: ApiServer,
+  ns: string | undefined,
+  name: string,
+  query: URLSearchParams,
+) {
+  const pod = api.store.get('pods', ns, name);
+  if (!pod) throw notFound('pods', name);
+  const containers: Array<{ name: string; image: string }> = pod.spec?.containers ?? [];
+  const wanted =
+    query.get('container') ?? (containers.length === 1 ? containers[0]?.name : undefined);
+  if (!wanted) {
+    throw badRequest(
+      `a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`,
+    );
+  }
+  const container = containers.find((c) => c.name === wanted);
+  if (!container) throw badRequest(`container ${wanted} is not valid for pod ${name}`);
+  const status = (pod.status?.containerStatuses ?? []).find(
+    (c: { name: string }) => c.name === wanted,
+  );
+  const started = status?.state?.running?.startedAt ?? status?.state?.terminated?.startedAt;
+  if (!started) {
+    const reason = status?.state?.waiting?.reason ?? 'ContainerCreating';
+    throw badRequest(`container "${wanted}" in pod "${name}" is waiting to start: ${reason}`);
+  }
+  const text = `${started} kubesim: simulated container ${wanted} running ${container.image} (no real process, no output)\n`;
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /** Real servers name the manager after the client's User-Agent (`kubectl-client-side-apply`, …). */
