@@ -144,4 +144,26 @@ describe('ResourceQuota admission', () => {
       'requests.storage': '8Gi',
     });
   });
+
+  it('a scoped quota (BestEffort) counts only the pods in its scope', async () => {
+    const ns = await createNamespace(cluster);
+    await cluster.core.createNamespacedResourceQuota({
+      namespace: ns,
+      body: { metadata: { name: 'q' }, spec: { hard: { pods: '1' }, scopes: ['BestEffort'] } },
+    });
+    await settle();
+    await cluster.core.createNamespacedPod({
+      namespace: ns,
+      body: pod('sized', { requests: { cpu: '100m' } }),
+    });
+    await cluster.core.createNamespacedPod({ namespace: ns, body: pod('be1') });
+    const err = await apiError(
+      cluster.core.createNamespacedPod({ namespace: ns, body: pod('be2') }),
+    );
+    expect(err.status.message).toBe(
+      'pods "be2" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1',
+    );
+    await settle();
+    expect(await used(ns)).toEqual({ pods: '1' });
+  });
 });

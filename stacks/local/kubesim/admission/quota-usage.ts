@@ -140,3 +140,59 @@ export const mask = (list: ResourceList, names: Iterable<string>): ResourceList 
   const keep = new Set(names);
   return Object.fromEntries(Object.entries(list).filter(([k]) => keep.has(k)));
 };
+
+/** Does a (possibly scoped) quota count this object? Scoped quotas count pods only. */
+export function quotaMatches(
+  quota: KubeObject,
+  rt: Pick<ResourceType, 'plural' | 'group'>,
+  obj: KubeObject,
+): boolean {
+  const scopes: string[] = quota.spec?.scopes ?? [];
+  const selectors: Array<{ scopeName: string; operator: string; values?: string[] }> =
+    quota.spec?.scopeSelector?.matchExpressions ?? [];
+  if (!scopes.length && !selectors.length) return true;
+  if (rt.group || rt.plural !== 'pods') return false;
+  const bestEffort = [...(obj.spec?.containers ?? []), ...(obj.spec?.initContainers ?? [])].every(
+    (c: any) =>
+      !Object.keys(c.resources?.requests ?? {}).length &&
+      !Object.keys(c.resources?.limits ?? {}).length,
+  );
+  const terminating =
+    typeof obj.spec?.activeDeadlineSeconds === 'number' && obj.spec.activeDeadlineSeconds >= 0;
+  const scopeHolds = (scope: string) => {
+    switch (scope) {
+      case 'Terminating':
+        return terminating;
+      case 'NotTerminating':
+        return !terminating;
+      case 'BestEffort':
+        return bestEffort;
+      case 'NotBestEffort':
+        return !bestEffort;
+      default:
+        return false;
+    }
+  };
+  if (!scopes.every(scopeHolds)) return false;
+  return selectors.every((sel) => {
+    if (sel.scopeName !== 'PriorityClass')
+      return sel.operator === 'Exists'
+        ? scopeHolds(sel.scopeName)
+        : sel.operator === 'DoesNotExist'
+          ? !scopeHolds(sel.scopeName)
+          : false;
+    const pc: string | undefined = obj.spec?.priorityClassName || undefined;
+    switch (sel.operator) {
+      case 'In':
+        return pc !== undefined && (sel.values ?? []).includes(pc);
+      case 'NotIn':
+        return pc === undefined || !(sel.values ?? []).includes(pc);
+      case 'Exists':
+        return pc !== undefined;
+      case 'DoesNotExist':
+        return pc === undefined;
+      default:
+        return false;
+    }
+  });
+}

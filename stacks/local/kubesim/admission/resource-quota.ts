@@ -15,7 +15,7 @@ import {
   prettyPrint,
   type ResourceList,
 } from './quantity.js';
-import { mask, podConstraintViolation, usageOf } from './quota-usage.js';
+import { mask, podConstraintViolation, quotaMatches, usageOf } from './quota-usage.js';
 import { forbiddenFor } from './request.js';
 
 export interface PendingCharge {
@@ -92,6 +92,7 @@ async function evaluate(req: AdmissionRequest, api: ClusterApi) {
   }
   const charges: Array<{ quota: KubeObject; used: ResourceList; requested: ResourceList }> = [];
   for (const quota of quotas) {
+    if (!quotaMatches(quota, req.resource, req.object)) continue;
     const hard = parseResourceList(quota.status?.hard);
     const tracked = Object.keys(hard).filter(
       (k) => k in usageOf(req.resource, req.object) || isComputeName(k, req),

@@ -8,9 +8,9 @@ import {
   parseResourceList,
   type ResourceList,
 } from '../admission/quantity.js';
-import { usageOf } from '../admission/quota-usage.js';
+import { quotaMatches, usageOf } from '../admission/quota-usage.js';
 import { pendingCharges, settleCharges } from '../admission/resource-quota.js';
-import type { Controller } from '../types.js';
+import type { Controller, KubeObject } from '../types.js';
 import { namespacedResources } from './namespace.js';
 import { type Runtime, WorkQueue } from './runtime.js';
 
@@ -68,19 +68,22 @@ export class QuotaController implements Controller {
     const quotas = api.list('resourcequotas', { namespace }).items;
     if (!quotas.length) return;
     // usage of everything in the namespace, per object
-    let total: ResourceList = {};
+    const objects: Array<{ rt: ReturnType<typeof api.resourceType>; obj: KubeObject }> = [];
     const stored = new Set<string>();
     for (const resource of namespacedResources) {
       if (resource === 'events') continue;
       const rt = api.resourceType(resource);
       for (const obj of api.list(resource, { namespace }).items) {
         stored.add(`${rt.plural}/${obj.metadata.name}`);
-        total = addLists(total, usageOf(rt, obj));
+        objects.push({ rt, obj });
       }
     }
     let waiting = false;
     for (const q of quotas) {
       const hard = parseResourceList(q.spec?.hard);
+      let total: ResourceList = {};
+      for (const { rt, obj } of objects)
+        if (quotaMatches(q, rt, obj)) total = addLists(total, usageOf(rt, obj));
       let used: ResourceList = {};
       for (const name of Object.keys(hard))
         used[name] = total[name] ?? { milli: 0n, format: hard[name]!.format };
