@@ -73,6 +73,8 @@ export class PodPages {
       }),
     };
     this.pages.set(uid, page);
+    // a page is a convenience: its failures must never take kubesim down
+    page.server.on('error', () => this.close(uid));
     page.listening = new Promise((resolve) => {
       page.server.listen(0, '127.0.0.1', () => {
         page.url = `http://127.0.0.1:${(page.server.address() as AddressInfo).port}/`;
