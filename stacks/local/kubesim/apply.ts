@@ -101,47 +101,50 @@ function readPath(obj: Json, path: Path): Json {
   return cur;
 }
 
-/** Deletes the value at a path, then prunes containers left empty. */
+const keyOf = (seg: string) =>
+  Object.entries(JSON.parse(seg.slice(2)) as Record<string, Json>)[0] as [string, Json];
+
+/**
+ * Deletes the value at a path, then prunes what it leaves empty: maps with
+ * no fields, and keyed list elements left with only their key (the key
+ * field itself is never deleted alone, so an element goes whole or stays).
+ */
 function deletePath(obj: Json, path: Path) {
-  const parents: Array<{ container: Json; seg: string }> = [];
+  // Walk down keeping each level's container and the node found in it.
+  const levels: Array<{ container: Json; seg: string; node: Json }> = [];
   let cur = obj;
   for (const seg of path) {
-    parents.push({ container: cur, seg });
-    if (seg.startsWith('f:')) cur = isObject(cur) ? cur[seg.slice(2)] : undefined;
+    let node: Json;
+    if (seg.startsWith('f:')) node = isObject(cur) ? cur[seg.slice(2)] : undefined;
     else {
-      const [k, v] = Object.entries(JSON.parse(seg.slice(2)) as Record<string, Json>)[0] as [
-        string,
-        Json,
-      ];
-      cur = Array.isArray(cur) ? cur.find((e) => isObject(e) && e[k] === v) : undefined;
+      const [k, v] = keyOf(seg);
+      node = Array.isArray(cur) ? cur.find((e) => isObject(e) && e[k] === v) : undefined;
     }
-    if (cur === undefined) return;
+    if (node === undefined) return;
+    levels.push({ container: cur, seg, node });
+    cur = node;
   }
-  for (let i = parents.length - 1; i >= 0; i--) {
-    const { container, seg } = parents[i] as { container: Json; seg: string };
-    if (seg.startsWith('f:')) {
-      if (isObject(container)) delete container[seg.slice(2)];
-    } else if (Array.isArray(container)) {
-      const [k, v] = Object.entries(JSON.parse(seg.slice(2)) as Record<string, Json>)[0] as [
-        string,
-        Json,
-      ];
-      const idx = container.findIndex((e) => isObject(e) && e[k] === v);
-      if (idx >= 0) container.splice(idx, 1);
-    }
-    // Stop pruning at the first ancestor that still holds something.
-    const parent = i > 0 ? readPath(obj, path.slice(0, i)) : obj;
+  const removeLevel = ({ container, seg, node }: { container: Json; seg: string; node: Json }) => {
+    if (seg.startsWith('f:')) delete container[seg.slice(2)];
+    else container.splice(container.indexOf(node), 1);
+  };
+  const last = levels[levels.length - 1];
+  const parentSeg = path[path.length - 2];
+  const isKeyField =
+    last && parentSeg?.startsWith('k:') && keyOf(parentSeg)[0] === last.seg.slice(2);
+  if (!last) return;
+  if (!isKeyField) removeLevel(last);
+  for (let i = levels.length - 2; i >= 0; i--) {
+    const level = levels[i] as { container: Json; seg: string; node: Json };
+    const n = level.node;
     const keyOnly =
-      isObject(parent) &&
-      Object.keys(parent).length <= 1 &&
-      i > 0 &&
-      (path[i - 1] as string).startsWith('k:');
-    if (
-      !(isObject(parent) && Object.keys(parent).length === 0) &&
-      !(Array.isArray(parent) && parent.length === 0) &&
-      !keyOnly
-    )
-      return;
+      level.seg.startsWith('k:') &&
+      isObject(n) &&
+      Object.keys(n).every((f) => f === keyOf(level.seg)[0]);
+    const empty =
+      (isObject(n) && Object.keys(n).length === 0) || (Array.isArray(n) && n.length === 0);
+    if (!keyOnly && !empty) return;
+    removeLevel(level);
   }
 }
 
