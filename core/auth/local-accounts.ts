@@ -53,7 +53,7 @@ export class LocalAccounts {
       password,
       user?.passwordHash ?? (await decoyHash(this.deps.cost)),
     );
-    if (!user || !user.passwordHash || !ok) {
+    if (!user?.passwordHash || !ok) {
       await this.deps.limits.hit(accountKey, ACCOUNT_FAILURES, now);
       throw new InvalidCredentials();
     }

@@ -1,7 +1,7 @@
 // The quickstart's first command, as a newcomer runs it: `npm run dev` comes
 // up healthy on real local services, refuses a second copy, and Ctrl-C leaves
 // no process and no open port behind.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';

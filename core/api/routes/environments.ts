@@ -419,7 +419,6 @@ function withETag(c: Context<AppEnv>, view: unknown) {
   c.header('etag', etag);
   c.header('cache-control', 'private, no-cache');
   const inm = c.req.header('if-none-match');
-  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))
-    return c.body(null, 304);
+  if (inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return c.body(null, 304);
   return c.body(body, 200, { 'content-type': 'application/json' });
 }
