@@ -101,6 +101,12 @@ describe('dashboard', () => {
     await page.getByRole('heading', { name: 'Launch your first environment' }).waitFor();
     await expectAccessible('environments');
     await screenshot(page, 'environments-1280');
+    // The dark theme follows the system, and passes the same scan (contrast included).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(400); // let the buttons' colour transitions finish
+    await expectAccessible('environments (dark)');
+    await screenshot(page, 'environments-dark-1280');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('creates an API token, shows it once, and revokes it', async () => {

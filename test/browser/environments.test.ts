@@ -134,6 +134,24 @@ describe('environments in the dashboard', () => {
     await page.getByRole('heading', { name: 'Launch your first environment' }).waitFor({
       timeout: 60_000,
     });
+
+    // Its files are kept until the owner deletes the data, typing the name to confirm.
+    const kept = page.getByRole('region', { name: 'Kept workspace volumes' });
+    await kept.waitFor({ timeout: 60_000 });
+    await kept.getByRole('button', { name: 'Delete data…' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete the data of Thesis analysis?' });
+    await confirm.waitFor();
+    const button = confirm.getByRole('button', { name: 'Delete data' });
+    expect(await button.isDisabled()).toBe(true);
+    await confirm.getByLabel('Type “Thesis analysis” to confirm').fill('Thesis analysis');
+    expect(await button.isDisabled()).toBe(false);
+    await button.click();
+    await kept.getByText(/deleted for good in/).waitFor();
+    expect(
+      await kept.getByRole('button', { name: 'Keep the data of Thesis analysis' }).count(),
+    ).toBe(1);
+    await expectAccessible('kept volumes');
+    await screenshot(page, 'environments-kept-volume-1280');
   }, 90_000);
 
   it('explains a start that cannot succeed, with the cluster’s reason and what to do', async () => {
@@ -149,6 +167,8 @@ describe('environments in the dashboard', () => {
     expect(await alert.textContent()).toMatch(/ImagePull|ErrImagePull/);
     expect(await alert.textContent()).toContain('The image could not be downloaded');
     expect(await badge().textContent()).toBe('Failed');
+    // A failed start can be tried again.
+    expect(await page.getByRole('button', { name: 'Try again to start Doomed' }).count()).toBe(1);
     await expectAccessible('failed environment');
     await screenshot(page, 'environment-failed-1280');
   }, 90_000);

@@ -20,6 +20,11 @@ export function fromNow(iso: string, now = Date.now()): string {
   return relative.format(Math.round(seconds / 86400), 'day');
 }
 
+/** Like fromNow, for things that already happened: a clock a little ahead reads "just now". */
+export function ago(iso: string, now = Date.now()): string {
+  return fromNow(new Date(Math.min(new Date(iso).getTime(), now)).toISOString(), now);
+}
+
 /** "2 h 5 min" since a start. */
 export function durationSince(iso: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 60_000));

@@ -10,7 +10,7 @@ import { ConfirmDialog } from './ConfirmDialog.js';
 import { ExternalIcon } from './Icons.js';
 import { TextField } from './TextField.js';
 
-type Action = 'start' | 'stop' | 'delete' | 'deleteData';
+type Action = 'start' | 'stop' | 'delete' | 'deleteData' | 'restoreData';
 
 export function EnvironmentActions({
   env,
@@ -38,10 +38,12 @@ export function EnvironmentActions({
             ? await request<Environment>(`${base}/stop`, { method: 'POST' })
             : action === 'delete'
               ? await request<Environment>(base, { method: 'DELETE' })
-              : await request<Environment>(`${base}/data/delete`, {
-                  method: 'POST',
-                  body: { confirm: typedName },
-                });
+              : action === 'restoreData'
+                ? await request<Environment>(`${base}/data/restore`, { method: 'POST' })
+                : await request<Environment>(`${base}/data/delete`, {
+                    method: 'POST',
+                    body: { confirm: typedName },
+                  });
       setConfirming(undefined);
       onChanged(updated);
       if (action === 'delete') onDeleted?.();
@@ -77,6 +79,17 @@ export function EnvironmentActions({
             Stop
           </Button>
         )}
+        {env.desiredState === 'running' && status.phase === 'Failed' && (
+          <Button
+            size="small"
+            variant="primary"
+            busy={busy === 'start'}
+            onClick={() => run('start')}
+            aria-label={`Try again to start ${env.name}`}
+          >
+            Try again
+          </Button>
+        )}
         {env.desiredState === 'stopped' && (
           <Button
             size="small"
@@ -108,6 +121,16 @@ export function EnvironmentActions({
             }}
           >
             Delete data…
+          </Button>
+        )}
+        {deleting && env.dataDeletion && (
+          <Button
+            size="small"
+            busy={busy === 'restoreData'}
+            onClick={() => run('restoreData')}
+            aria-label={`Keep the data of ${env.name}`}
+          >
+            Keep the data
           </Button>
         )}
       </div>

@@ -1,6 +1,6 @@
 // One environment in the list: what it is, where it stands, what can be done.
 import type { Environment, Template } from '../api/types.js';
-import { durationSince, fromNow } from '../format.js';
+import { ago, durationSince, fromNow } from '../format.js';
 import { formatCpu, formatMemory } from '../quantity.js';
 import { Link } from '../router.js';
 import { Alert } from './Alert.js';
@@ -63,7 +63,7 @@ export function EnvironmentCard({
         {status.lastActivityAt && (
           <>
             <dt>Last used</dt>
-            <dd>{fromNow(status.lastActivityAt)}</dd>
+            <dd>{ago(status.lastActivityAt)}</dd>
           </>
         )}
         {cullSoon && (

@@ -11,7 +11,7 @@ import { EnvironmentActions } from '../components/EnvironmentActions.js';
 import { AlertIcon, CheckIcon, CircleIcon } from '../components/Icons.js';
 import { isChanging, StatusBadge } from '../components/StatusBadge.js';
 import { TemplateIcon } from '../components/TemplateIcon.js';
-import { durationSince, formatDateTime, fromNow } from '../format.js';
+import { ago, durationSince, formatDateTime, fromNow } from '../format.js';
 import { formatCpu, formatMemory } from '../quantity.js';
 import { Link, navigate } from '../router.js';
 
@@ -132,11 +132,11 @@ export function EnvironmentDetailPage({ id }: { id: string }) {
                   <li key={`${e.at}-${e.reason}-${e.message}`} data-type={e.type}>
                     <span className="event-dot" aria-hidden="true" />
                     <div>
-                      <strong>{e.reason}</strong>{' '}
-                      {e.type === 'Warning' && <span className="visually-hidden">(warning)</span>}
-                      <span>{e.message}</span>
+                      <strong>{e.reason}</strong>
+                      {e.type === 'Warning' && <span className="visually-hidden"> (warning)</span>}
+                      {e.message.replace(/\.$/, '') !== e.reason && <span> {e.message}</span>}
                       <time dateTime={e.at} title={formatDateTime(e.at)}>
-                        {fromNow(e.at)}
+                        {ago(e.at)}
                       </time>
                     </div>
                   </li>
@@ -176,7 +176,7 @@ export function EnvironmentDetailPage({ id }: { id: string }) {
             {status.lastActivityAt && (
               <>
                 <dt>Last used</dt>
-                <dd>{fromNow(status.lastActivityAt)}</dd>
+                <dd>{ago(status.lastActivityAt)}</dd>
               </>
             )}
             {status.cullAt && status.phase === 'Running' && (

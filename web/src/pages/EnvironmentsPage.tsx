@@ -5,9 +5,11 @@ import { type ApiError, request } from '../api/client.js';
 import type { Collection, Environment, Template } from '../api/types.js';
 import { usePolling } from '../api/usePolling.js';
 import { ErrorAlert } from '../components/Alert.js';
+import { EnvironmentActions } from '../components/EnvironmentActions.js';
 import { EnvironmentCard } from '../components/EnvironmentCard.js';
 import { FlaskIcon, PlusIcon } from '../components/Icons.js';
 import { isChanging } from '../components/StatusBadge.js';
+import { fromNow } from '../format.js';
 import { Link } from '../router.js';
 
 export function EnvironmentsPage() {
@@ -29,7 +31,10 @@ export function EnvironmentsPage() {
 
   // Until the environment API is deployed, say so instead of showing an error.
   const unavailable = list.error?.status === 404 || templatesError?.status === 404;
-  const environments = list.data?.items.filter((e) => e.status.phase !== 'Deleted') ?? [];
+  const items = list.data?.items ?? [];
+  // Deleted ones leave the list once their compute is gone; their data stays until deleted.
+  const environments = items.filter((e) => e.status.phase !== 'Deleted');
+  const keptVolumes = items.filter((e) => e.status.phase === 'Deleted');
   const launchBlocked = unavailable
     ? 'Launching is not available yet: this server does not offer the environment API.'
     : templates && templates.length === 0
@@ -88,7 +93,48 @@ export function EnvironmentsPage() {
           ))}
         </ul>
       )}
+
+      {keptVolumes.length > 0 && (
+        <KeptVolumes environments={keptVolumes} onChanged={list.refresh} />
+      )}
     </>
+  );
+}
+
+/** Workspace volumes of deleted environments: kept until their owner deletes the data. */
+function KeptVolumes({
+  environments,
+  onChanged,
+}: {
+  environments: Environment[];
+  onChanged: () => void;
+}) {
+  return (
+    <section className="card kept-volumes" aria-labelledby="kept-title">
+      <div className="card-section">
+        <h2 id="kept-title">Kept workspace volumes</h2>
+        <p className="muted">
+          These environments are deleted; their files are kept until you delete the data.
+        </p>
+      </div>
+      <ul className="kept-list">
+        {environments.map((env) => (
+          <li key={env.id} className="card-section">
+            <div>
+              <strong>{env.name}</strong>
+              <span className="muted">
+                {' '}
+                · {env.volume.sizeGi} GiB
+                {env.dataDeletion
+                  ? ` · deleted for good ${fromNow(env.dataDeletion.purgeAfter)}`
+                  : ''}
+              </span>
+            </div>
+            <EnvironmentActions env={env} onChanged={onChanged} />
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
