@@ -76,6 +76,7 @@ export class PodPages {
     // a page is a convenience: its failures must never take kubesim down
     page.server.on('error', () => this.close(uid));
     page.listening = new Promise((resolve) => {
+      page.server.once('error', () => resolve());
       page.server.listen(0, '127.0.0.1', () => {
         page.url = `http://127.0.0.1:${(page.server.address() as AddressInfo).port}/`;
         resolve();
