@@ -97,3 +97,34 @@ describe('another user’s environment', () => {
     expect(mine.body).toMatchObject({ desiredState: 'running', generation: 1 });
   });
 });
+
+describe('a cluster out of capacity', () => {
+  it('shows the scheduler’s reason while the environment waits', async () => {
+    await sim().setNodeCapacity({ cpu: '100m' });
+    try {
+      const user = await createUser(ctx.platform, { tier: 'free' });
+      const created = await user.json<Env>('/api/v1/environments', {
+        method: 'POST',
+        body: { name: 'Big', templateId: 'agent-api' },
+      });
+      type Scheduled = Env & {
+        status: {
+          conditions: Array<{ type: string; status: string; reason: string; message: string }>;
+        };
+      };
+      const env = await eventually(
+        'the Unschedulable reason',
+        async () => (await user.json<Scheduled>(`/api/v1/environments/${created.body.id}`)).body,
+        (e) =>
+          e.status.conditions.some((c) => c.type === 'Scheduled' && c.reason === 'Unschedulable'),
+      );
+      expect(env.status.phase).not.toBe('Running');
+      expect(env.status.phase).not.toBe('Failed'); // not yet: the scheduling step has its own deadline
+      const scheduled = env.status.conditions.find((c) => c.type === 'Scheduled')!;
+      expect(scheduled).toMatchObject({ status: 'False', reason: 'Unschedulable' });
+      expect(scheduled.message).toContain('0/3 nodes are available: 3 Insufficient cpu.');
+    } finally {
+      await sim().setNodeCapacity({ cpu: '4' });
+    }
+  }, 60_000);
+});
