@@ -168,6 +168,36 @@ describe('pagination', () => {
     expect(new Set(seen).size).toBe(25);
   });
 
+  it('continued pages read the snapshot at the list resourceVersion', async () => {
+    const ns = await createNamespace(cluster);
+    const api = cluster.sim.api;
+    for (const n of ['a', 'b', 'c', 'd', 'e', 'f'])
+      await api.create('configmaps', ns, cm(n, { snap: 'yes', v: '1' }));
+    const first = await cluster.core.listNamespacedConfigMap({
+      namespace: ns,
+      labelSelector: 'snap=yes',
+      limit: 2,
+    });
+    expect(names(first)).toEqual(['a', 'b']);
+    // Meanwhile: one deleted, one created in the middle, one changed.
+    await api.delete('configmaps', ns, 'd');
+    await api.create('configmaps', ns, cm('c2', { snap: 'yes', v: '1' }));
+    const e = api.get('configmaps', ns, 'e') as NonNullable<ReturnType<typeof api.get>>;
+    await api.update('configmaps', ns, {
+      ...e,
+      metadata: { ...e.metadata, labels: { snap: 'yes', v: '2' } },
+    });
+    const rest = await cluster.core.listNamespacedConfigMap({
+      namespace: ns,
+      labelSelector: 'snap=yes',
+      limit: 10,
+      _continue: first.metadata?._continue,
+    });
+    expect(names(rest)).toEqual(['c', 'd', 'e', 'f']);
+    expect(rest.items.find((i) => i.metadata?.name === 'e')?.metadata?.labels?.v).toBe('1');
+    expect(rest.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+  });
+
   it('answers 410 Expired when the token resourceVersion was compacted', async () => {
     const small = await startTestCluster({ eventLogSize: 5 });
     try {

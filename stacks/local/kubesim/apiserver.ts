@@ -301,7 +301,11 @@ export class ApiServer implements ClusterApi {
     let lastKey: string | undefined;
     let more = false;
     const ns = r.namespaced ? opts.namespace || undefined : undefined;
-    for (const [k, obj] of this.store.scan(key, ns, after)) {
+    // Later pages read at the list's resourceVersion, so the whole list is one snapshot.
+    const scan = opts.continue
+      ? this.store.scanAt(key, listRv, ns, after)
+      : this.store.scan(key, ns, after);
+    for (const [k, obj] of scan) {
       if (!labels(obj) || !fields(obj)) continue;
       if (items.length >= limit) {
         more = true;

@@ -128,6 +128,50 @@ export class Store {
     }
   }
 
+  /**
+   * Like scan, but as the objects were at `atRv` (which must still be in the
+   * log): objects changed since are served in their version at `atRv`,
+   * objects created since are skipped and objects deleted since come back —
+   * what etcd's read at a revision gives the pages of a continued list.
+   */
+  *scanAt(
+    resource: string,
+    atRv: number,
+    namespace?: string,
+    afterKey?: string,
+  ): Generator<[string, KubeObject]> {
+    const since = this.eventsSince(resource, atRv) ?? [];
+    if (since.length === 0) {
+      yield* this.scan(resource, namespace, afterKey);
+      return;
+    }
+    // The first event after atRv of each key tells its state at atRv: its `prev` (absent: created since).
+    const then = new Map<string, KubeObject | undefined>();
+    for (const e of since) {
+      const key = objectKey(e.object.metadata.namespace, e.object.metadata.name as string);
+      if (!then.has(key)) then.set(key, e.type === 'ADDED' ? undefined : e.prev);
+    }
+    const prefix = namespace === undefined ? '' : `${namespace}/`;
+    const gone = [...then.keys()]
+      .filter(
+        (k) =>
+          k.startsWith(prefix) &&
+          (afterKey === undefined || k > afterKey) &&
+          !this.buckets.get(resource)?.objects.has(k),
+      )
+      .sort();
+    const current = this.scan(resource, namespace, afterKey);
+    let next = current.next();
+    let g = 0;
+    while (!next.done || g < gone.length) {
+      const useGone = next.done || (g < gone.length && (gone[g] as string) < next.value[0]);
+      const key = useGone ? (gone[g++] as string) : next.value[0];
+      const obj = then.has(key) ? then.get(key) : (next.value as [string, KubeObject])[1];
+      if (!useGone) next = current.next();
+      if (obj) yield [key, obj];
+    }
+  }
+
   /** How many objects of `resource` (in `namespace`, if given) sort after `afterKey`. */
   countAfter(resource: string, namespace: string | undefined, afterKey: string): number {
     const b = this.buckets.get(resource);
