@@ -4,13 +4,31 @@
 // separate process keeps the platform's process.env and module graph away
 // from the test runner's.
 import { startLocalPlatform } from '../../stacks/local/platform.js';
+import { freePort } from '../../stacks/local/ports.js';
+import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.js';
 
-const stateDir = process.argv[2];
-if (!stateDir) throw new Error('usage: platform-process.ts <stateDir>');
+const [stateDir, ...flags] = process.argv.slice(2);
+if (!stateDir) throw new Error('usage: platform-process.ts <stateDir> [--oidc]');
+
+// With --oidc, a real OIDC provider (panva's oidc-provider, dev login form) is
+// the identity provider: the API's port is chosen first, for its callback URL.
+const apiPort = await freePort();
+let oidc: TestOidcProvider | undefined;
+if (flags.includes('--oidc')) {
+  oidc = await startOidcProvider(`http://localhost:${apiPort}/auth/callback`);
+  oidc.accounts.set('ada', { email: 'ada@lablease.test', name: 'Ada Lovelace' });
+  oidc.accounts.set('unverified', { email: 'eve@lablease.test', emailVerified: false });
+  Object.assign(process.env, {
+    OIDC_ISSUER: oidc.issuer,
+    OIDC_CLIENT_ID: oidc.clientId,
+    OIDC_CLIENT_SECRET: oidc.clientSecret,
+    OIDC_PROVIDER_NAME: 'Lablease ID',
+  });
+}
 
 const platform = await startLocalPlatform({
   stateDir,
-  apiPort: 0,
+  apiPort,
   webPort: 0,
   persist: false,
   cluster: 'kubesim',
@@ -23,6 +41,7 @@ async function stop() {
   if (stopping) return;
   stopping = true;
   await platform.stop();
+  await oidc?.stop();
   process.exit(0);
 }
 process.stdin.on('end', stop);

@@ -120,12 +120,18 @@ export interface BrowserTestPlatform {
 }
 
 /** The whole local platform (API, web dev server, kubesim, …) in a child process, one per test file. */
-export async function startPlatform(): Promise<BrowserTestPlatform> {
+export async function startPlatform(opts: { oidc?: boolean } = {}): Promise<BrowserTestPlatform> {
   const stateDir = mkdtempSync(join(tmpdir(), 'lablease-browser-'));
   const root = resolve(import.meta.dirname, '../..');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'platform-process.ts'), stateDir],
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'platform-process.ts'),
+      stateDir,
+      ...(opts.oidc ? ['--oidc'] : []),
+    ],
     { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
   );
   let output = '';
