@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { GSI1, GSI2, GSI3, PK, SK, TTL_ATTRIBUTE, tableDefinition } from '../../core/store/table.js';
+import {
+  GSI1,
+  GSI2,
+  GSI3,
+  PK,
+  SK,
+  TTL_ATTRIBUTE,
+  tableDefinition,
+} from '../../core/store/table.js';
 import { dynamoArgs } from '../../stacks/table-args.js';
 
 describe('the deployed table', () => {
@@ -13,7 +21,9 @@ describe('the deployed table', () => {
       [GSI3.name]: { hashKey: GSI3.pk, projection: 'all' },
     });
     // Every attribute the local table declares is a field of the deployed one, with its type.
-    expect(Object.keys(args.fields).sort()).toEqual(tableDefinition.AttributeDefinitions!.map((a) => a.AttributeName).sort());
+    expect(Object.keys(args.fields).sort()).toEqual(
+      tableDefinition.AttributeDefinitions!.map((a) => a.AttributeName).sort(),
+    );
     expect(new Set(Object.values(args.fields))).toEqual(new Set(['string']));
   });
 });
