@@ -169,4 +169,37 @@ describe('an environment, end to end', () => {
     await ctx.admin.json(`/api/v1/environments/${body.id}`, { method: 'DELETE' });
     await until(body.id, 'Deleted');
   }, 60_000);
+
+  it('cancels cleanly when stopped while still starting', async () => {
+    const sim = ctx.platform.cluster.kubesim!.simulation;
+    const created = await ctx.admin.json<Env>('/api/v1/environments', {
+      method: 'POST',
+      body: { name: 'Cancel', templateId: 'agent-api' },
+    });
+    const id = created.body.id;
+    // Hold the cluster still so the stop lands while the start is under way.
+    sim.pause();
+    try {
+      await eventually(
+        'Starting',
+        () => get(id),
+        (e) => ['Pending', 'Starting'].includes(e.status.phase),
+      );
+      expect(
+        (await ctx.admin.json(`/api/v1/environments/${id}/stop`, { method: 'POST' })).status,
+      ).toBe(202);
+    } finally {
+      sim.resume();
+    }
+    const stopped = await until(id, 'Stopped');
+    expect(stopped.desiredState).toBe('stopped');
+    const { core } = kube();
+    const pods = await core.listNamespacedPod({
+      namespace: `lab-${stopped.ownerId}`,
+      labelSelector: `lablease.dev/env=${id}`,
+    });
+    expect(pods.items.filter((p) => !p.metadata?.deletionTimestamp)).toHaveLength(0);
+    await ctx.admin.json(`/api/v1/environments/${id}`, { method: 'DELETE' });
+    await until(id, 'Deleted');
+  }, 60_000);
 });
