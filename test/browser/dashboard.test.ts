@@ -159,6 +159,29 @@ describe('dashboard', () => {
     expect(after.status).toBe(401);
   });
 
+  it('renews an expired access cookie once, however many requests hit it', async () => {
+    // The access cookie lives ~10 minutes; drop it as if it had expired.
+    await browser.context.clearCookies({ name: '__Host-lablease_access' });
+    const refreshes: string[] = [];
+    const onRequest = (req: { url(): string }) => {
+      if (req.url().endsWith('/auth/refresh')) refreshes.push(req.url());
+    };
+    page.on('request', onRequest);
+    // The Environments page asks for the list and the catalog at once: both get a 401.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Environments' })
+      .click();
+    await page.getByRole('heading', { name: 'Launch your first environment' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Account' })
+      .click();
+    await page.getByText('You have no API tokens.').waitFor();
+    page.off('request', onRequest);
+    expect(refreshes).toHaveLength(1);
+  });
+
   it('shows the Admin section to an admin, saying what is not there yet', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
@@ -170,6 +193,14 @@ describe('dashboard', () => {
     );
     await expectAccessible('admin');
     await screenshot(page, 'admin-1280');
+
+    // Keyboard: the first Tab offers to skip the header, and Enter lands in the page.
+    await page.goto(`${web}/admin`);
+    await page.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
   });
 
   it('fits a 390-px-wide phone on every page', async () => {
@@ -189,6 +220,24 @@ describe('dashboard', () => {
       ).toBeLessThanOrEqual(390);
       await screenshot(page, `${heading.toLowerCase()}-390`);
     }
+  });
+
+  it('says so when the session ends elsewhere, and offers to sign in again', async () => {
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.goto(`${web}/account`);
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    // Both cookies gone: the refresh fails too, so the session is over.
+    await browser.context.clearCookies();
+    await page.getByLabel('Name', { exact: true }).fill('after the end');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByText('Your session ended').waitFor();
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    await page.getByLabel('Email', { exact: true }).fill(admin.email);
+    await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Back where they were.
+    await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
   });
 
   it('signs out, and signs in again without the password change', async () => {
