@@ -17,8 +17,9 @@ import {
   notFound,
   StatusError,
 } from './errors.js';
+import { EventRecorder } from './event-recorder.js';
 import type { FieldValidation } from './fields.js';
-import { deepEqual } from './json.js';
+import { deepEqual, rfc3339 } from './json.js';
 import { applyPatch, type PatchType } from './patch.js';
 import {
   apiVersionOf,
@@ -88,8 +89,7 @@ function managerFor(opts: WriteOptions): string {
 const clone = <T>(v: T): T => structuredClone(v);
 const same = deepEqual;
 
-/** The server's `metav1.Time` format: RFC 3339, second precision. */
-export const rfc3339 = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
+export { rfc3339 };
 
 /** generateName's suffix alphabet (no vowels, no ambiguous characters). */
 const SUFFIX_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -119,8 +119,7 @@ export class ApiServer implements ClusterApi {
   readonly store: Store;
   private readonly clock: () => Date;
   private admission: AdmissionPlugin[];
-  /** Event aggregation as client-go's recorder: same object, reason and message → count++. */
-  private readonly eventKeys = new Map<string, string>();
+  private readonly events = new EventRecorder(this);
 
   constructor(opts: ApiServerOptions) {
     this.store = opts.store;
@@ -214,73 +213,19 @@ export class ApiServer implements ClusterApi {
     );
   }
 
-  async recordEvent(
+  recordEvent(
     involved: KubeObject,
     type: 'Normal' | 'Warning',
     reason: string,
     message: string,
     source = 'kubesim',
-  ) {
-    const namespace = involved.metadata.namespace ?? 'default';
-    const aggKey = [namespace, involved.metadata.uid, reason, message, source, type].join('\u0000');
-    const now = rfc3339(this.now());
-    const existingName = this.eventKeys.get(aggKey);
-    const existing = existingName && this.store.get('events', namespace, existingName);
-    if (existing) {
-      const next = clone(existing);
-      next.count = (next.count ?? 1) + 1;
-      next.lastTimestamp = now;
-      await this.updateObject(resolveResource('events'), namespace, existingName as string, next, {
-        user: DEFAULT_USER,
-      });
-      return;
-    }
-    // Like client-go: the suffix is the time in hex, so events list in the order they happened.
-    const name = `${involved.metadata.name}.${eventSuffix(this.now())}`;
-    this.eventKeys.set(aggKey, name);
-    await this.createObject(
-      resolveResource('events'),
-      namespace,
-      {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name, namespace },
-        involvedObject: {
-          apiVersion: involved.apiVersion,
-          kind: involved.kind,
-          name: involved.metadata.name,
-          namespace: involved.metadata.namespace,
-          uid: involved.metadata.uid,
-          resourceVersion: involved.metadata.resourceVersion,
-        },
-        reason,
-        message,
-        type,
-        source: { component: source },
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-        reportingComponent: source,
-        reportingInstance: '',
-      },
-      { user: DEFAULT_USER },
-    );
+  ): Promise<void> {
+    return this.events.record(involved, type, reason, message, source);
   }
 
   /** Deletes Events last seen more than `ttlMs` ago, as the API server's --event-ttl (1h) does. */
-  async expireEvents(ttlMs: number): Promise<number> {
-    const cutoff = this.now().getTime() - ttlMs;
-    const events = resolveResource('events');
-    const old: KubeObject[] = [];
-    for (const [, e] of this.store.scan(resourceKey(events))) {
-      const seen = Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '');
-      if (seen < cutoff) old.push(e);
-    }
-    for (const e of old) this.store.remove(resourceKey(events), e);
-    for (const [key, name] of this.eventKeys) {
-      if (!this.store.get('events', key.split('\u0000')[0], name)) this.eventKeys.delete(key);
-    }
-    return old.length;
+  expireEvents(ttlMs: number): number {
+    return this.events.expire(ttlMs);
   }
 
   // ---- verbs with HTTP-level detail ----
@@ -890,14 +835,6 @@ export class ApiServer implements ClusterApi {
     }
     return out;
   }
-}
-
-let lastEventNanos = 0n;
-function eventSuffix(now: Date): string {
-  let nanos = BigInt(now.getTime()) * 1_000_000n;
-  if (nanos <= lastEventNanos) nanos = lastEventNanos + 1n;
-  lastEventNanos = nanos;
-  return nanos.toString(16);
 }
 
 function preconditionFailed(r: ServedResource, name: string, what: string) {

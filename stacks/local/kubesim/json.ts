@@ -1,5 +1,5 @@
-// Structural equality for JSON values, independent of key order (clients
-// re-serialize objects in their own field order).
+// JSON helpers: structural equality independent of key order (clients
+// re-serialize objects in their own field order), and metav1.Time.
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -17,3 +17,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     ak.length === bk.length && ak.every((k) => Object.hasOwn(bo, k) && deepEqual(ao[k], bo[k]))
   );
 }
+
+/** The server's `metav1.Time` format: RFC 3339, second precision. */
+export const rfc3339 = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
