@@ -291,19 +291,30 @@ export function environmentRoutes(deps: EnvironmentRouteDeps) {
   const change = (
     path: string,
     operation: Operation,
-    method: 'post' | 'delete' = 'post',
-    description = `${operation}: accepted.`,
+    opts: {
+      method?: 'post' | 'delete';
+      description?: string;
+      scope?: 'environments:write' | 'admin';
+    } = {},
   ) =>
     app.openapi(
       createRoute({
-        method,
+        method: opts.method ?? 'post',
         path,
         request: { params: IdParam },
-        responses: { 202: { description, ...json(EnvironmentView) }, 404: problem, 409: problem },
+        responses: {
+          202: {
+            description: opts.description ?? `${operation}: accepted.`,
+            ...json(EnvironmentView),
+          },
+          403: problem,
+          404: problem,
+          409: problem,
+        },
       }),
       async (c) => {
         const principal = c.get('principal');
-        requireScope(principal, 'environments:write');
+        requireScope(principal, opts.scope ?? 'environments:write');
         const env = await visible(principal, c.req.valid('param').id);
         const updated = await changeEnvironment(
           deps.lifecycle,
@@ -317,48 +328,18 @@ export function environmentRoutes(deps: EnvironmentRouteDeps) {
 
   change('/environments/{id}/start', 'start');
   change('/environments/{id}/stop', 'stop');
-  change(
-    '/environments/{id}',
-    'delete',
-    'delete',
-    'Deleting: compute is removed; the workspace volume is kept.',
-  );
-  change(
-    '/environments/{id}/data/restore',
-    'restoreData',
-    'post',
-    'The data deletion is cancelled.',
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/environments/{id}/data/purge',
-      request: { params: IdParam },
-      responses: {
-        202: {
-          description:
-            'Admins only: purge the deleted environment’s volume now, skipping the retention window.',
-          ...json(EnvironmentView),
-        },
-        403: problem,
-        404: problem,
-        409: problem,
-      },
-    }),
-    async (c) => {
-      const principal = c.get('principal');
-      requireScope(principal, 'admin');
-      const env = await visible(principal, c.req.valid('param').id);
-      const updated = await changeEnvironment(
-        deps.lifecycle,
-        env,
-        'purgeData',
-        await tierOf(env.ownerId),
-      );
-      return c.json(toView(updated), 202);
-    },
-  );
+  change('/environments/{id}', 'delete', {
+    method: 'delete',
+    description: 'Deleting: compute is removed; the workspace volume is kept.',
+  });
+  change('/environments/{id}/data/restore', 'restoreData', {
+    description: 'The data deletion is cancelled.',
+  });
+  change('/environments/{id}/data/purge', 'purgeData', {
+    scope: 'admin',
+    description:
+      'Admins only: purge the deleted environment’s volume now, skipping the retention window.',
+  });
 
   app.openapi(
     createRoute({
