@@ -79,6 +79,10 @@ describe('dashboard', () => {
     await page.getByRole('heading', { name: 'Choose your password' }).waitFor();
     await expectAccessible('password change');
     await screenshot(page, 'password-change-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect((await horizontalOverflow(page)).scrollWidth).toBeLessThanOrEqual(390);
+    await screenshot(page, 'password-change-390');
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     // Too short: the rule stays unmet and the API is not asked.
     await page.getByLabel('New password', { exact: true }).fill('short');

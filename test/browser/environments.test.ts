@@ -73,8 +73,13 @@ describe('environments in the dashboard', () => {
     expect(await open.getAttribute('href')).toMatch(/^https?:\/\//);
     expect(await open.getAttribute('target')).toBe('_blank');
     await page.getByText('Recent events').waitFor();
+    expect(await page.getByRole('row', { name: /Ready/ }).count()).toBeGreaterThan(0);
     await expectAccessible('environment detail');
     await screenshot(page, 'environment-running-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect((await horizontalOverflow(page)).scrollWidth).toBeLessThanOrEqual(390);
+    await screenshot(page, 'environment-running-390');
+    await page.setViewportSize({ width: 1280, height: 860 });
   }, 90_000);
 
   it('stops and starts it again', async () => {

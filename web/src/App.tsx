@@ -22,7 +22,8 @@ type State =
 const initialSignInError = takeSignInError();
 
 export function App() {
-  const [info, setInfo] = useState<Info>();
+  // undefined while loading; null when /info did not answer (the sign-in page then offers the form).
+  const [info, setInfo] = useState<Info | null>();
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
@@ -32,7 +33,7 @@ export function App() {
     // Retried with the session below: the info page needs no credentials and names the sign-in options.
     request<Info>('/api/v1/info')
       .then((value) => !cancelled && setInfo(value))
-      .catch(() => {});
+      .catch(() => !cancelled && setInfo(null));
     request<Me>('/api/v1/me')
       .then((me) => !cancelled && setState({ kind: 'signedIn', me }))
       .catch((err: unknown) => {
@@ -72,7 +73,8 @@ export function App() {
   }, []);
 
   const session = useMemo<Session | undefined>(
-    () => (state.kind === 'signedIn' ? { me: state.me, info, signOut } : undefined),
+    () =>
+      state.kind === 'signedIn' ? { me: state.me, info: info ?? undefined, signOut } : undefined,
     [state, info, signOut],
   );
 

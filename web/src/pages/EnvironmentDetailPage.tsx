@@ -144,6 +144,43 @@ export function EnvironmentDetailPage({ id }: { id: string }) {
               </ol>
             )}
           </section>
+
+          {status.conditions.length > 0 && (
+            <section className="card" aria-labelledby="conditions-title">
+              <div className="card-section" style={{ paddingBottom: '0.75rem' }}>
+                <h2 id="conditions-title">Conditions</h2>
+              </div>
+              <div className="table-wrap">
+                <table className="responsive-table" aria-labelledby="conditions-title">
+                  <thead>
+                    <tr>
+                      <th scope="col">Condition</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Reason</th>
+                      <th scope="col">Since</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {status.conditions.map((c) => (
+                      <tr key={c.type}>
+                        <td className="td-primary" data-label="Condition">
+                          {c.type}
+                          {c.message && <span className="step-message">{c.message}</span>}
+                        </td>
+                        <td data-label="Status">
+                          {c.status === 'True' ? 'Yes' : c.status === 'False' ? 'No' : 'Unknown'}
+                        </td>
+                        <td data-label="Reason">{c.reason || '—'}</td>
+                        <td data-label="Since">
+                          <time dateTime={c.lastTransitionTime}>{ago(c.lastTransitionTime)}</time>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          )}
         </div>
 
         <aside className="card card-section" aria-labelledby="details-title">

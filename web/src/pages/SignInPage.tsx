@@ -16,7 +16,8 @@ export function SignInPage({
   signInError,
   onSignedIn,
 }: {
-  info: Info | undefined;
+  /** undefined while loading, null when it could not be read. */
+  info: Info | null | undefined;
   notice?: 'ended' | 'signedOut';
   signInError?: string;
   onSignedIn: (me: Me, password: string) => void;
@@ -28,12 +29,12 @@ export function SignInPage({
   const emailRef = useRef<HTMLInputElement>(null);
 
   const oidc = info?.signIn.oidc ?? null;
-  // Until /info answers, offer the form: most installations have it.
+  // Without /info, offer the form: most installations have it, and the API says if not.
   const localAccounts = info ? info.signIn.localAccounts : true;
 
   useEffect(() => {
-    if (!oidc) emailRef.current?.focus();
-  }, [oidc]);
+    if (info !== undefined && !oidc) emailRef.current?.focus();
+  }, [info, oidc]);
 
   const [missing, setMissing] = useState<{ email?: string; password?: string }>({});
 
@@ -78,6 +79,12 @@ export function SignInPage({
         </Alert>
       )}
 
+      {info === undefined && (
+        <p className="muted" role="status">
+          Loading sign-in options…
+        </p>
+      )}
+
       {oidc && (
         <a
           className="btn btn-provider btn-block"
@@ -89,7 +96,7 @@ export function SignInPage({
 
       {oidc && localAccounts && <div className="divider">or with your email</div>}
 
-      {localAccounts && (
+      {info !== undefined && localAccounts && (
         <form className="stack" onSubmit={submit} noValidate>
           {error !== undefined && <ErrorAlert error={error} />}
           <TextField
