@@ -161,7 +161,7 @@ export function EnvironmentDetailPage({ id }: { id: string }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {status.conditions.map((c) => (
+                    {sortedConditions(status.conditions).map((c) => (
                       <tr key={c.type}>
                         <td className="td-primary" data-label="Condition">
                           {c.type}
@@ -235,6 +235,15 @@ export function EnvironmentDetailPage({ id }: { id: string }) {
       </div>
     </>
   );
+}
+
+/** The start's steps in their order, anything else after them. */
+function sortedConditions(conditions: Condition[]): Condition[] {
+  const rank = (c: Condition) => {
+    const i = steps.findIndex((s) => s.condition === c.type);
+    return i < 0 ? steps.length : i;
+  };
+  return [...conditions].sort((a, b) => rank(a) - rank(b));
 }
 
 function ProgressSteps({ conditions, failed }: { conditions: Condition[]; failed: boolean }) {
