@@ -63,7 +63,7 @@ export function AppShell() {
   useEffect(() => {
     if (shownPath.current === pathname) return;
     shownPath.current = pathname;
-    mainRef.current?.focus();
+    mainRef.current?.focus({ preventScroll: true });
   }, [pathname]);
 
   return (
