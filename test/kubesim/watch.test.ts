@@ -231,4 +231,64 @@ describe('watch', () => {
     expect(log).toEqual(['add early', 'add late', 'update late', 'delete early']);
     expect(informer.list().map((o) => o.metadata?.name)).toEqual(['late']);
   });
+
+  it('an informer relists after its watch ends and its resourceVersion has expired', async () => {
+    const ns = await createNamespace(cluster);
+    await cluster.sim.api.create('configmaps', ns, cm('first', { inf2: 'yes' }));
+    cluster.sim.faults.add({
+      verb: 'watch',
+      resource: 'configmaps',
+      namespace: ns,
+      endWatchAfterMs: 300,
+      times: 1,
+    });
+    const informer = makeInformer<V1ConfigMap>(
+      cluster.kc,
+      `/api/v1/namespaces/${ns}/configmaps`,
+      () => cluster.core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'inf2=yes' }),
+      'inf2=yes',
+    );
+    const added: string[] = [];
+    informer.on('add', (o: KubernetesObject) => added.push(o.metadata?.name as string));
+    await informer.start();
+    await until(() => added.includes('first'));
+    const lists = cluster.sim.requests.count('list', 'configmaps');
+    // A write the informer does not select, then compaction: its resourceVersion is now too old.
+    await cluster.sim.api.create('configmaps', ns, cm('unselected', {}));
+    cluster.sim.store.compact();
+    // The watch ends; the informer resumes from its old resourceVersion, gets 410 and relists.
+    await until(() => cluster.sim.requests.count('list', 'configmaps') > lists, 10_000);
+    await cluster.sim.api.create('configmaps', ns, cm('second', { inf2: 'yes' }));
+    await until(() => added.includes('second'), 10_000);
+    await informer.stop();
+    expect(informer.list().map((o) => o.metadata?.name)).toEqual(['first', 'second']);
+  });
+
+  it('a reset watch connection stops a client-node informer with an error (the caller restarts it)', async () => {
+    const ns = await createNamespace(cluster);
+    cluster.sim.faults.add({
+      verb: 'watch',
+      resource: 'configmaps',
+      namespace: ns,
+      dropWatchAfterMs: 100,
+      times: 1,
+    });
+    const informer = makeInformer<V1ConfigMap>(
+      cluster.kc,
+      `/api/v1/namespaces/${ns}/configmaps`,
+      () => cluster.core.listNamespacedConfigMap({ namespace: ns }),
+    );
+    const errors: unknown[] = [];
+    informer.on('error', (e: unknown) => {
+      errors.push(e);
+      setTimeout(() => void informer.start(), 50);
+    });
+    const added: string[] = [];
+    informer.on('add', (o: KubernetesObject) => added.push(o.metadata?.name as string));
+    await informer.start();
+    await until(() => errors.length === 1, 5_000);
+    await cluster.sim.api.create('configmaps', ns, cm('after-reset'));
+    await until(() => added.includes('after-reset'), 10_000);
+    await informer.stop();
+  });
 });

@@ -26,8 +26,10 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** Delay before the request is served (or failed). */
   latencyMs?: number;
-  /** For watches: close the stream this long after it opens. */
+  /** For watches: reset the connection this long after it opens (a network failure). */
   dropWatchAfterMs?: number;
+  /** For watches: end the stream cleanly this long after it opens (as a server-side watch timeout). */
+  endWatchAfterMs?: number;
   /** How many matching requests this fault affects (default: all). */
   times?: number;
   /** Affect each matching request with this probability (0–1; default 1): a flaky cluster. */

@@ -19,7 +19,7 @@ import {
   versionInfo,
 } from './discovery.js';
 import { badRequest, notFound, StatusError } from './errors.js';
-import type { Faults, RequestCounter, RequestInfo, Verb } from './faults.js';
+import type { Fault, Faults, RequestCounter, RequestInfo, Verb } from './faults.js';
 import type { FieldValidation } from './fields.js';
 import { PATCH_CONTENT_TYPES } from './patch.js';
 import { findResource, groupResource, resourceKey, type ServedResource } from './resources.js';
@@ -306,7 +306,7 @@ export class KubeHttpServer {
       await readBody(req);
       throw faultError(fault.status, fault.retryAfterSeconds, route, verb);
     }
-    await this.serveResource(req, res, route, verb, query, fault?.dropWatchAfterMs);
+    await this.serveResource(req, res, route, verb, query, fault);
   }
 
   private serveDiscovery(segments: string[], res: ServerResponse): boolean {
@@ -354,7 +354,7 @@ export class KubeHttpServer {
     route: Route,
     verb: Verb,
     query: URLSearchParams,
-    dropWatchAfterMs?: number,
+    fault?: Fault,
   ) {
     const { api } = this.opts;
     const r = route.resource;
@@ -415,7 +415,7 @@ export class KubeHttpServer {
         );
       }
       case 'watch':
-        return this.watch(req, res, r, ns, query, table, dropWatchAfterMs, route.name);
+        return this.watch(req, res, r, ns, query, table, fault, route.name);
       case 'create': {
         const body = parseJson(await readBody(req)) as KubeObject;
         if (route.name && route.subresource === 'binding' && r.kind === 'Pod') {
@@ -544,7 +544,7 @@ export class KubeHttpServer {
     ns: string | undefined,
     query: URLSearchParams,
     table: boolean,
-    dropAfterMs: number | undefined,
+    fault: Fault | undefined,
     name?: string,
   ) {
     const { api } = this.opts;
@@ -620,7 +620,7 @@ export class KubeHttpServer {
       unsubscribe();
       for (const t of timers) clearTimeout(t); // also clears intervals
       this.watchers.delete(stop);
-      if (!res.writableEnded) res.end();
+      if (!res.writableEnded && !res.destroyed) res.end();
     };
     this.watchers.add(stop);
     req.on('close', stop);
@@ -638,13 +638,13 @@ export class KubeHttpServer {
         }, this.opts.bookmarkIntervalMs ?? 60_000),
       );
     }
-    if (dropAfterMs !== undefined) {
-      timers.push(
-        setTimeout(() => {
-          stop();
-          res.destroy();
-        }, dropAfterMs),
-      );
+    if (fault?.dropWatchAfterMs !== undefined) {
+      // A dropped connection: the socket is reset mid-stream, no clean end.
+      timers.push(setTimeout(() => res.destroy(), fault.dropWatchAfterMs));
+    }
+    if (fault?.endWatchAfterMs !== undefined) {
+      // The server ends the stream cleanly, as when its watch timeout expires.
+      timers.push(setTimeout(stop, fault.endWatchAfterMs));
     }
   }
 
