@@ -38,6 +38,7 @@ export function usePolling<T>(path: string, opts: PollingOptions<T> = {}): Polle
     let etag: string | undefined;
     // Without an ETag (or when CORS hides it), an identical body still changes nothing on screen.
     let lastBody: string | undefined;
+    let last: T | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let controller: AbortController | undefined;
     let stopped = false;
@@ -65,11 +66,11 @@ export function usePolling<T>(path: string, opts: PollingOptions<T> = {}): Polle
           if (current.signal.aborted) return;
           if (body !== lastBody) {
             lastBody = body;
-            const next = JSON.parse(body) as T;
-            fast = isChanging.current?.(next) ?? false;
-            setData(next);
+            last = JSON.parse(body) as T;
+            setData(last);
           }
         }
+        fast = last !== undefined && (isChanging.current?.(last) ?? false);
         setError(undefined);
       } catch (err) {
         if (current.signal.aborted) return;
