@@ -7,6 +7,7 @@
 // Run: npx tsx test/bench/kubesim.ts   (or import { benchKubesim })
 
 import { Agent, request } from 'node:https';
+import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startKubesim } from '../../stacks/local/kubesim/index.js';
@@ -192,6 +193,7 @@ export function formatKubesimBench(r: KubesimBenchResult): string {
     `kubesim:   via plain HTTPS + JSON.parse:             ${stats(r.rawListMs)}`,
     `kubesim:   bytes only (server + TLS + HTTP):         ${stats(r.transportMs)}`,
     `kubesim: memory heapUsed ${r.heapUsedMb.toFixed(0)} MB, rss ${r.rssMb.toFixed(0)} MB (server and client in one process)`,
+    `kubesim: machine ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} (timings stretch with load)`,
   ].join('\n');
 }
 
