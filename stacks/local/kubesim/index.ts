@@ -34,7 +34,7 @@ export interface KubesimOptions {
   admission?: AdmissionPlugin[];
   /** Replace the default controllers ([] runs the API server with no controllers). */
   controllers?: Controller[];
-  /** Events kept for watches and continue tokens before older RVs answer 410. */
+  /** Events kept per resource for watches and continue tokens; older RVs answer 410 (default 10,000). */
   eventLogSize?: number;
   /** BOOKMARK interval for watches that allow them. */
   bookmarkIntervalMs?: number;
