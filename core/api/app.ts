@@ -71,7 +71,15 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestId());
   // The dashboard is served from its own origin; it alone may call with credentials.
-  app.use('/api/*', cors({ origin: deps.config.webOrigin, credentials: true, maxAge: 600 }));
+  app.use(
+    '/api/*',
+    cors({
+      origin: deps.config.webOrigin,
+      credentials: true,
+      maxAge: 600,
+      exposeHeaders: ['ETag', 'Location', 'Retry-After'],
+    }),
+  );
   app.use('/auth/*', cors({ origin: deps.config.webOrigin, credentials: true, maxAge: 600 }));
 
   app.onError((err, c) => {

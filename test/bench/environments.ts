@@ -78,9 +78,10 @@ export async function benchEnvironments(
     const services = await createServices(config);
     const settings = defaultSettings();
     settings.maxRunningGlobal = 1_000_000;
-    settings.tiers.bench = { ...settings.tiers.pro!, maxRunning: 1_000_000, maxTotal: 1_000_000 };
+    // The catalog's templates name their tiers: widen pro rather than invent a tier.
+    settings.tiers.pro = { ...settings.tiers.pro!, maxRunning: 1_000_000, maxTotal: 1_000_000 };
     await services.catalog.saveSettings(settings, undefined);
-    const user = await createUser(platform, { tier: 'bench' });
+    const user = await createUser(platform, { tier: 'pro' });
 
     // Warm both paths (connections, JIT) before measuring.
     for (let i = 0; i < 10; i++)
@@ -158,7 +159,7 @@ export async function benchEnvironments(
 
     // POST → Running, one at a time, on a fresh user so the cluster only holds these.
     const sim = platform.cluster.kubesim!;
-    const runner = await createUser(platform, { tier: 'bench' });
+    const runner = await createUser(platform, { tier: 'pro' });
     const toRunning: number[] = [];
     const before = sim.requests.snapshot();
     for (let i = 0; i < lifecycles; i++) {
