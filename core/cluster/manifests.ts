@@ -279,6 +279,9 @@ export function workspaceDeployment(
             fsGroupChangePolicy: 'OnRootMismatch',
             seccompProfile: { type: 'RuntimeDefault' },
           },
+          ...(template.imagePullSecret
+            ? { imagePullSecrets: [{ name: template.imagePullSecret }] }
+            : {}),
           containers: [workspaceContainer(env, template, names.container)],
           volumes: [
             { name: 'workspace', persistentVolumeClaim: { claimName: env.spec.volume.name } },

@@ -237,6 +237,8 @@ export const Template = z
     defaultResources: Resources,
     maxResources: Resources,
     volumeSizeGi: z.number().int().min(1).max(16384),
+    /** A Secret in the user's namespace holding registry credentials, for private images. */
+    imagePullSecret: Dns1123Label.optional(),
     /** The tiers that may use this template. */
     tiers: z.array(z.string().min(1).max(40)).min(1),
     enabled: z.boolean().default(true),
