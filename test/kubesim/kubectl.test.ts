@@ -184,6 +184,20 @@ describe('kubectl', () => {
     );
   });
 
+  it('retries 429 after Retry-After, as client-go does', async () => {
+    const fault = cluster.sim.faults.add({
+      verb: 'list',
+      resource: 'namespaces',
+      status: 429,
+      retryAfterSeconds: 1,
+      times: 2,
+    });
+    const started = Date.now();
+    expect(await kubectl('get', 'namespaces', '-o', 'name')).toContain('namespace/default');
+    expect(fault.hits).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+  });
+
   it('delete removes objects', async () => {
     expect(await kubectl('delete', 'service', '-n', 'shop', 'web')).toBe('service "web" deleted\n');
     expect(cluster.sim.api.get('services', 'shop', 'web')).toBeUndefined();
