@@ -1,7 +1,13 @@
 // The template catalog (TEMPLATE#<id>/TEMPLATE) and the settings item
 // (SETTINGS/SETTINGS). The catalog is seeded once from the checked-in file;
 // a marker item remembers that, so templates an admin deletes stay deleted.
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { seedCatalog } from '../environment/catalog.js';
 import { defaultSettings, Settings, Template } from '../environment/model.js';
 import { cancellationReasons, type DocumentClient, isConditionFailed } from './client.js';
@@ -85,12 +91,58 @@ export class CatalogStore {
     );
   }
 
+  /**
+   * Writes a template only if its id is new (`mustExist` false) or only if it
+   * is still there (`mustExist` true); false when that condition failed.
+   */
+  async putIf(template: Template, mustExist: boolean): Promise<boolean> {
+    await this.ensureSeeded();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...templateKey(template.id), type: 'template', ...template },
+          ConditionExpression: mustExist ? 'attribute_exists(PK)' : 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** False when there was no such template. */
+  async delete(id: string): Promise<boolean> {
+    await this.ensureSeeded();
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: templateKey(id),
+          ConditionExpression: 'attribute_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
   /** The settings, or the defaults until an admin saves some. */
   async settings(): Promise<Settings> {
+    return (await this.versionedSettings()).settings;
+  }
+
+  /** The settings with their version (0: the defaults, never saved), for If-Match. */
+  async versionedSettings(): Promise<{ settings: Settings; version: number }> {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: SETTINGS_KEY, ConsistentRead: true }),
     );
-    return Item ? Settings.parse(Item) : defaultSettings();
+    return Item
+      ? { settings: Settings.parse(Item), version: Number(Item.version ?? 0) }
+      : { settings: defaultSettings(), version: 0 };
   }
 
   async saveSettings(settings: Settings, expectedVersion: number | undefined): Promise<boolean> {

@@ -1,11 +1,17 @@
 // Users in the single table. The profile lives at USER#<id>/PROFILE; a second
 // item EMAIL#<email>/EMAIL reserves the email, written in the same transaction,
 // so two sign-ups with one email can never both succeed.
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Role } from '../auth/access-token.js';
-import { DomainError } from '../errors.js';
+import { DomainError, ValidationFailed } from '../errors.js';
 import { cancellationReasons, type DocumentClient, isConditionFailed } from './client.js';
+import { GSI2 } from './table.js';
 
 export const User = z.object({
   id: z.string(),
@@ -55,6 +61,21 @@ export function normalizeEmail(email: string): string {
 const profileKey = (id: string) => ({ PK: `USER#${id}`, SK: 'PROFILE' });
 const emailKey = (email: string) => ({ PK: `EMAIL#${normalizeEmail(email)}`, SK: 'EMAIL' });
 
+// The user directory rides on GSI2 (whose environment partitions are SHARD#n):
+// every profile sits in the USERS partition sorted by email, so listing and
+// searching by email prefix are one Query, never a Scan.
+const DIRECTORY = 'USERS';
+const directoryKeys = (email: string) => ({
+  [GSI2.pk]: DIRECTORY,
+  [GSI2.sk]: normalizeEmail(email),
+});
+
+export class InvalidUserCursor extends ValidationFailed {
+  constructor() {
+    super([{ field: 'cursor', message: 'is not a cursor this list produced' }]);
+  }
+}
+
 export class UserStore {
   constructor(
     private readonly doc: DocumentClient,
@@ -71,6 +92,7 @@ export class UserStore {
                 TableName: this.table,
                 Item: {
                   ...profileKey(user.id),
+                  ...directoryKeys(user.email),
                   type: 'user',
                   ...user,
                   email: normalizeEmail(user.email),
@@ -107,6 +129,36 @@ export class UserStore {
       new GetCommand({ TableName: this.table, Key: emailKey(email), ConsistentRead: true }),
     );
     return Item ? this.get(String(Item.userId)) : undefined;
+  }
+
+  /**
+   * Users by email (optionally those whose email starts with `emailPrefix`),
+   * a page at a time. Read from the index: a user created a moment ago may
+   * show up a moment later.
+   */
+  async list(opts: {
+    limit: number;
+    cursor?: string;
+    emailPrefix?: string;
+  }): Promise<{ items: User[]; nextCursor: string | null }> {
+    const prefix = opts.emailPrefix ? normalizeEmail(opts.emailPrefix) : undefined;
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI2.name,
+        KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': GSI2.pk, ...(prefix ? { '#sk': GSI2.sk } : {}) },
+        ExpressionAttributeValues: { ':pk': DIRECTORY, ...(prefix ? { ':prefix': prefix } : {}) },
+        Limit: opts.limit,
+        ...(opts.cursor ? { ExclusiveStartKey: decodeUserCursor(opts.cursor) } : {}),
+      }),
+    );
+    return {
+      items: Items.map((i) => User.parse(i)),
+      nextCursor: LastEvaluatedKey
+        ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url')
+        : null,
+    };
   }
 
   /**
@@ -169,4 +221,19 @@ export class UserStore {
         if (!isConditionFailed(err)) throw err;
       });
   }
+}
+
+/** A cursor is the index's LastEvaluatedKey; anything else a client makes up is refused. */
+function decodeUserCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    const fields = ['PK', 'SK', GSI2.pk, GSI2.sk];
+    if (
+      key?.[GSI2.pk] === DIRECTORY &&
+      Object.keys(key).length === fields.length &&
+      fields.every((f) => typeof key[f] === 'string')
+    )
+      return key;
+  } catch {}
+  throw new InvalidUserCursor();
 }
