@@ -175,6 +175,12 @@ describe('kubectl', () => {
     expect(out).toMatch(/\nEvents:\n/);
   });
 
+  it('get --sort-by works (Table rows embed whole objects on request)', async () => {
+    const out = await kubectl('get', 'events', '-n', 'shop', '--sort-by=.lastTimestamp');
+    expect(out).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
+    expect(out).toMatch(/Scheduled\s+pod\/web-/);
+  });
+
   it('logs answers for a running pod', async () => {
     const name = (
       await kubectl('get', 'pods', '-n', 'shop', '-o', 'jsonpath={.items[0].metadata.name}')

@@ -24,7 +24,7 @@ import type { FieldValidation } from './fields.js';
 import { PATCH_CONTENT_TYPES } from './patch.js';
 import { findResource, groupResource, resourceKey, type ServedResource } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { toTable, wantsTable } from './table.js';
+import { type IncludeObject, toTable, wantsTable } from './table.js';
 import type { DeleteOptions, KubeObject } from './types.js';
 
 export interface HttpServerOptions {
@@ -362,6 +362,7 @@ export class KubeHttpServer {
     const dryRun = query.getAll('dryRun').includes('All');
     const fieldManager = query.get('fieldManager') ?? userAgentManager(req);
     const table = wantsTable(req.headers.accept);
+    const include = includeObject(query);
     const now = api.now();
     const fv = query.get('fieldValidation');
     const fieldValidation: FieldValidation = fv === 'Strict' || fv === 'Ignore' ? fv : 'Warn';
@@ -385,7 +386,14 @@ export class KubeHttpServer {
           res,
           200,
           table
-            ? toTable(r.kind, [obj], now, { resourceVersion: obj.metadata.resourceVersion })
+            ? toTable(
+                r.kind,
+                [obj],
+                now,
+                { resourceVersion: obj.metadata.resourceVersion },
+                true,
+                include,
+              )
             : new RawJson(objectJson(obj)),
         );
       }
@@ -405,7 +413,8 @@ export class KubeHttpServer {
             ? { remainingItemCount: result.remainingItemCount }
             : {}),
         };
-        if (table) return send(res, 200, toTable(r.kind, result.items, now, metadata));
+        if (table)
+          return send(res, 200, toTable(r.kind, result.items, now, metadata, true, include));
         const listKind = `${r.kind}List`;
         const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
         return send(
@@ -571,7 +580,14 @@ export class KubeHttpServer {
       let obj = object;
       if (table && type !== 'ERROR' && type !== 'BOOKMARK') {
         // kubectl prints headers from the first Table it receives; later ones carry rows only.
-        obj = toTable(r.kind, [object as KubeObject], api.now(), {}, !headersShown);
+        obj = toTable(
+          r.kind,
+          [object as KubeObject],
+          api.now(),
+          {},
+          !headersShown,
+          includeObject(query),
+        );
         headersShown = true;
       }
       const objText =
@@ -703,6 +719,11 @@ function podLog(
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
+
+const includeObject = (query: URLSearchParams): IncludeObject => {
+  const v = query.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'PartialObjectMetadata';
+};
 
 /** Real servers name the manager after the client's User-Agent (`kubectl-client-side-apply`, …). */
 function userAgentManager(req: IncomingMessage): string {

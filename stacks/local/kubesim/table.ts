@@ -228,9 +228,15 @@ const COLUMNS: Record<string, Column[]> = {
 
 const columnsFor = (kind: string) => COLUMNS[kind] ?? [name, ageCol];
 
-function row(o: KubeObject, cols: Column[], now: Date) {
+/** What each row embeds: the `includeObject` query parameter (kubectl --sort-by asks for Object). */
+export type IncludeObject = 'None' | 'PartialObjectMetadata' | 'Object';
+
+function row(o: KubeObject, cols: Column[], now: Date, include: IncludeObject) {
+  const cells = cols.map((c) => c.cell(o, now));
+  if (include === 'None') return { cells };
+  if (include === 'Object') return { cells, object: o };
   return {
-    cells: cols.map((c) => c.cell(o, now)),
+    cells,
     object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
   };
 }
@@ -241,6 +247,7 @@ export function toTable(
   now: Date,
   listMeta: { resourceVersion?: string; continue?: string } = {},
   withHeaders = true,
+  include: IncludeObject = 'PartialObjectMetadata',
 ) {
   const cols = columnsFor(kind);
   return {
@@ -256,7 +263,7 @@ export function toTable(
           priority: c.priority ?? 0,
         }))
       : [],
-    rows: objects.map((o) => row(o, cols, now)),
+    rows: objects.map((o) => row(o, cols, now, include)),
   };
 }
 
