@@ -1,0 +1,50 @@
+// What administration refuses, in the domain's words; statuses for the HTTP edge.
+import { DomainError } from '../errors.js';
+
+export class TemplateExists extends DomainError {
+  constructor(id: string) {
+    super('template-exists', 'Template exists', 409, `A template with the id "${id}" exists.`);
+  }
+}
+
+export class TemplateInUse extends DomainError {
+  constructor(id: string, count: number) {
+    super(
+      'template-in-use',
+      'Template in use',
+      409,
+      `${count} environment${count === 1 ? '' : 's'} still use${count === 1 ? 's' : ''} the template "${id}"; disable it instead, so no new ones start.`,
+    );
+  }
+}
+
+/** If-Match names a version that is no longer current: someone else saved in between. */
+export class PreconditionFailed extends DomainError {
+  constructor() {
+    super(
+      'precondition-failed',
+      'Precondition failed',
+      412,
+      'The settings changed since you read them; reload them and apply your change again.',
+    );
+  }
+}
+
+/** A write of versioned data without If-Match could silently undo someone else's change. */
+export class PreconditionRequired extends DomainError {
+  constructor() {
+    super(
+      'precondition-required',
+      'Precondition required',
+      428,
+      'Send the ETag you read in If-Match, so a concurrent change is not overwritten.',
+    );
+  }
+}
+
+/** An admin may not lock themselves out (disable or demote their own account). */
+export class SelfLockout extends DomainError {
+  constructor(what: string) {
+    super('self-lockout', 'Not on your own account', 409, `You cannot ${what} your own account.`);
+  }
+}
