@@ -2,14 +2,18 @@
 // the adapters (DynamoDB, SQS) wired into the domain. functions/ and the
 // tests call this; nothing else constructs adapters.
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { AdminDeps } from './admin/deps.js';
 import { type Auth, createAuth } from './auth/index.js';
 import type { ScryptCost } from './auth/password.js';
 import type { Config } from './config.js';
 import type { LifecycleDeps } from './environment/lifecycle.js';
 import { createSqsClient, type IntentQueue, SqsIntentQueue } from './queue/publisher.js';
+import { ApiTokenStore } from './store/api-tokens.js';
+import { AuditStore } from './store/audit.js';
 import { CatalogStore } from './store/catalog.js';
 import { createDocumentClient, type DocumentClient } from './store/client.js';
 import { EnvironmentStore } from './store/environments.js';
+import { FleetStore } from './store/fleet.js';
 
 export interface Services {
   config: Config;
@@ -19,6 +23,8 @@ export interface Services {
   catalog: CatalogStore;
   queue: IntentQueue;
   lifecycle: LifecycleDeps;
+  audit: AuditStore;
+  admin: AdminDeps;
   now: () => Date;
 }
 
@@ -49,14 +55,30 @@ export async function createServices(
         publishMany: async () => 0,
         retryAfter: async () => {},
       };
+  const auth = await createAuth(config, doc, { now, scryptCost: opts.scryptCost, log: opts.log });
+  const lifecycle: LifecycleDeps = { environments, catalog, queue, now };
+  const audit = new AuditStore(doc, config.tableName);
   return {
     config,
     doc,
-    auth: await createAuth(config, doc, { now, scryptCost: opts.scryptCost, log: opts.log }),
+    auth,
     environments,
     catalog,
     queue,
-    lifecycle: { environments, catalog, queue, now },
+    lifecycle,
+    audit,
+    admin: {
+      catalog,
+      environments,
+      fleet: new FleetStore(doc, config.tableName),
+      users: auth.users,
+      apiTokens: new ApiTokenStore(doc, config.tableName),
+      audit,
+      lifecycle,
+      localAccountsEnabled: config.auth.localAccounts,
+      scryptCost: opts.scryptCost,
+      now,
+    },
     now,
   };
 }

@@ -13,5 +13,6 @@ export const app = createApp({
   backends: backendsFromConfig(config),
   auth: services.auth,
   environments: { lifecycle: services.lifecycle, environments: services.environments },
+  admin: services.admin,
 });
 export const handler = handle(app);

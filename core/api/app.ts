@@ -12,6 +12,7 @@ import type { AppEnv } from './context.js';
 import { authenticate } from './middleware/authenticate.js';
 import { requireSameOrigin } from './middleware/same-origin.js';
 import { problemFrom, problemResponse } from './problem.js';
+import { type AdminDeps, adminRoutes } from './routes/admin/index.js';
 import { authRoutes } from './routes/auth.js';
 import { type EnvironmentRouteDeps, environmentRoutes } from './routes/environments.js';
 import { meRoutes } from './routes/me.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   backends: Backends;
   auth: Auth;
   environments: Omit<EnvironmentRouteDeps, 'users'>;
+  /** Administration (/api/v1/admin); absent in apps built for a narrower test. */
+  admin?: AdminDeps;
   /** The client's address as the platform saw it (API Gateway's sourceIp, the socket locally) — never a header a client can set. */
   clientAddress?: (c: Context) => string;
   now?: () => Date;
@@ -158,12 +161,18 @@ export function createApp(deps: AppDeps) {
 
   // Every resource under /api/v1 (all but info and the OpenAPI document) needs a credential.
   const guard = [requireSameOrigin(deps.config.webOrigin), authenticate(deps.auth)] as const;
-  for (const prefix of ['/api/v1/me', '/api/v1/templates', '/api/v1/environments']) {
+  for (const prefix of [
+    '/api/v1/me',
+    '/api/v1/templates',
+    '/api/v1/environments',
+    '/api/v1/admin',
+  ]) {
     app.use(prefix, ...guard);
     app.use(`${prefix}/*`, ...guard);
   }
   app.route('/api/v1/me', meRoutes({ auth: deps.auth }));
   app.route('/api/v1', environmentRoutes({ ...deps.environments, users: deps.auth.users }));
+  if (deps.admin) app.route('/api/v1/admin', adminRoutes(deps.admin));
 
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',

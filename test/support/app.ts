@@ -60,6 +60,7 @@ export async function createTestApp(
     backends: backendsFromConfig(config),
     auth: services.auth,
     environments: { lifecycle: services.lifecycle, environments: services.environments },
+    admin: services.admin,
     now,
     log: () => {},
     clientAddress: () => opts.clientAddress ?? '203.0.113.7',
