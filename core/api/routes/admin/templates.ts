@@ -15,6 +15,8 @@ import { validationHook } from '../../validation.js';
 import { actorOf, json, jsonBody, problem, refusals } from './shared.js';
 
 const Params = z.object({ id: TemplateId });
+/** What an admin sends: the Template schema, and no field it does not know (a typo is an error, not a no-op). */
+const TemplateInput = Template.strict();
 const Collection = z.object({ items: z.array(Template), nextCursor: z.null() });
 
 export function adminTemplateRoutes(deps: AdminDeps) {
@@ -38,7 +40,7 @@ export function adminTemplateRoutes(deps: AdminDeps) {
       method: 'post',
       path: '/templates',
       tags: ['admin'],
-      request: jsonBody(Template),
+      request: jsonBody(TemplateInput),
       responses: {
         201: { description: 'Created.', ...json(Template) },
         ...refusals,
@@ -77,7 +79,7 @@ export function adminTemplateRoutes(deps: AdminDeps) {
       method: 'put',
       path: '/templates/{id}',
       tags: ['admin'],
-      request: { params: Params, ...jsonBody(Template) },
+      request: { params: Params, ...jsonBody(TemplateInput) },
       responses: {
         200: { description: 'Replaced (fields left out take their defaults).', ...json(Template) },
         ...refusals,
