@@ -9,17 +9,28 @@
 // can never both apply. Counters count intents: `running` = desired running,
 // `total` = not deleted.
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type DesiredState, Environment, type Status } from '../environment/model.js';
+import { type DesiredState, Environment, Status } from '../environment/model.js';
 import { LimitReached } from '../environment/policies.js';
+import { quotaCounts } from '../environment/reconcile.js';
 import { DomainError, ValidationFailed } from '../errors.js';
 import { cancellationReasons, type DocumentClient, isConditionFailed } from './client.js';
-import { envIdIndexKeys, GSI1, GSI2, GSI3, runningIndexKeys, shardIndexKeys } from './table.js';
+import {
+  envIdIndexKeys,
+  GSI1,
+  GSI2,
+  GSI3,
+  runningIndexKeys,
+  shardIndexKeys,
+  shardPartition,
+} from './table.js';
 import { expiresAtFrom, unlessExpired } from './ttl.js';
 
 type Item = TransactWriteCommandInput['TransactItems'] extends Array<infer T> | undefined
@@ -68,12 +79,17 @@ const idempotencyKey = (ownerId: string, key: string) => ({
   SK: `IDEMPOTENCY#${key}`,
 });
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+/** Activity is recorded at most this often per environment (the reaper works in minutes). */
+export const ACTIVITY_RESOLUTION_MS = 60_000;
 
-/** What each desired state counts as. */
-const counts = (s: DesiredState) => ({
-  running: s === 'running' ? 1 : 0,
-  total: s === 'deleted' ? 0 : 1,
-});
+/** An owner's quota counters: desired running, and not deleted. */
+export interface Counts {
+  running: number;
+  total: number;
+}
+
+/** What each desired state counts as (the reconciler's recount uses the same rule). */
+const counts = (s: DesiredState): Counts => quotaCounts(s);
 
 /** Index keys an environment item carries in a given state (the indexes are sparse). */
 function indexKeys(env: Environment): { set: Record<string, string>; remove: string[] } {
@@ -89,6 +105,42 @@ function indexKeys(env: Environment): { set: Record<string, string>; remove: str
   else Object.assign(set, shardIndexKeys(env.id));
   return { set, remove };
 }
+
+/** Every field of Status, so that writeStatus can write them one by one. */
+const STATUS_FIELDS = Object.keys(Status.shape) as Array<keyof Status>;
+
+/**
+ * Condition parts for "no activity recorded since `read` was read", with `base` ANDed in.
+ * Timeline: reaper reads (activity A) → heartbeat writes B → reaper's write
+ * fails here, so the heartbeat wins.
+ */
+function activityUnchanged(
+  read: Environment,
+  base: string,
+  values: Record<string, unknown>,
+): {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
+  const names = { '#st': 'status', '#la': 'lastActivityAt' };
+  const seen = read.status.lastActivityAt;
+  return seen
+    ? {
+        ConditionExpression: `${base} AND #st.#la = :seenActivity`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ...values, ':seenActivity': seen },
+      }
+    : {
+        ConditionExpression: `${base} AND attribute_not_exists(#st.#la)`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      };
+}
+
+/** "The counter still reads `seen`" (an absent counter reads 0). */
+const holds = (path: string, value: string, seen: number) =>
+  seen === 0 ? `(attribute_not_exists(${path}) OR ${path} = ${value})` : `${path} = ${value}`;
 
 function toItem(env: Environment) {
   return { ...envKey(env.ownerId, env.id), type: 'environment', ...env, ...indexKeys(env).set };
@@ -258,6 +310,14 @@ export class EnvironmentStore {
     next: Pick<Environment, 'desiredState' | 'dataDeletion' | 'status'>,
     limits: Limits,
     now: Date,
+    opts: {
+      /**
+       * The reaper's cull: also only if no activity was recorded since it read
+       * `current` (a heartbeat that lands first wins; the cull then fails as
+       * EnvironmentChanged).
+       */
+      unlessActiveSince?: boolean;
+    } = {},
   ): Promise<Environment> {
     const updated: Environment = {
       ...current,
@@ -271,8 +331,12 @@ export class EnvironmentStore {
         Put: {
           TableName: this.table,
           Item: toItem(updated),
-          ConditionExpression: 'generation = :read',
-          ExpressionAttributeValues: { ':read': current.generation },
+          ...(opts.unlessActiveSince
+            ? activityUnchanged(current, 'generation = :read', { ':read': current.generation })
+            : {
+                ConditionExpression: 'generation = :read',
+                ExpressionAttributeValues: { ':read': current.generation },
+              }),
         },
       },
       ...this.counterUpdates(
@@ -301,18 +365,38 @@ export class EnvironmentStore {
   async writeStatus(env: Environment, status: Status): Promise<boolean> {
     const next = { ...env, status };
     const { set, remove } = indexKeys(next);
+    // lastActivityAt and its GSI1 key belong to heartbeats, cullAt to the
+    // reaper: a worker that read the item before a heartbeat must not write
+    // the older activity back. Every other status field is the worker's.
+    delete set[GSI1.pk];
+    delete set[GSI1.sk];
     const names: Record<string, string> = { '#status': 'status', '#gen': 'generation' };
-    const values: Record<string, unknown> = { ':status': status, ':gen': env.generation };
-    const sets = ['#status = :status'];
+    const values: Record<string, unknown> = { ':gen': env.generation };
+    const sets: string[] = [];
+    const statusRemoves: string[] = [];
+    STATUS_FIELDS.forEach((field, i) => {
+      // cullAt is only ever cleared here, once the environment no longer runs.
+      if (field === 'lastActivityAt' || (field === 'cullAt' && status.phase === 'Running')) return;
+      names[`#s${i}`] = field;
+      const value = status[field];
+      if (value === undefined) statusRemoves.push(`#status.#s${i}`);
+      else {
+        values[`:s${i}`] = value;
+        sets.push(`#status.#s${i} = :s${i}`);
+      }
+    });
     Object.entries(set).forEach(([k, v], i) => {
       names[`#k${i}`] = k;
       values[`:k${i}`] = v;
       sets.push(`#k${i} = :k${i}`);
     });
-    const removes = remove.map((k, i) => {
-      names[`#r${i}`] = k;
-      return `#r${i}`;
-    });
+    const removes = [
+      ...statusRemoves,
+      ...remove.map((k, i) => {
+        names[`#r${i}`] = k;
+        return `#r${i}`;
+      }),
+    ];
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -321,6 +405,235 @@ export class EnvironmentStore {
           UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: '#gen = :gen',
           ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * A heartbeat: records activity on a running environment at most once a
+   * minute (and clears a cull warning), without a generation bump — activity
+   * is not a change of intent. False when nothing was written: too soon after
+   * the last one, or the environment is not running (any more).
+   */
+  async recordActivity(env: Environment, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    const keys = runningIndexKeys(at, env.id);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: envKey(env.ownerId, env.id),
+          UpdateExpression: 'SET #st.#la = :at, #g1pk = :g1pk, #g1sk = :g1sk REMOVE #st.#cull',
+          // Running only (GSI1 holds running environments only); once a minute,
+          // unless a cull warning shows: "keep it running" must always clear it.
+          ConditionExpression:
+            'desiredState = :running AND (attribute_not_exists(#st.#la) OR #st.#la <= :minuteAgo OR attribute_exists(#st.#cull))',
+          ExpressionAttributeNames: {
+            '#st': 'status',
+            '#la': 'lastActivityAt',
+            '#cull': 'cullAt',
+            '#g1pk': GSI1.pk,
+            '#g1sk': GSI1.sk,
+          },
+          ExpressionAttributeValues: {
+            ':at': at,
+            ':g1pk': keys[GSI1.pk],
+            ':g1sk': keys[GSI1.sk],
+            ':running': 'running',
+            ':minuteAgo': new Date(now.getTime() - ACTIVITY_RESOLUTION_MS).toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * The reaper's warning: when the environment will be culled (undefined
+   * clears it). Only if nothing moved since it was read — same generation,
+   * no newer activity — so a heartbeat clearing a warning is never undone.
+   */
+  async setCullAt(env: Environment, cullAt: string | undefined): Promise<boolean> {
+    const condition = activityUnchanged(env, 'generation = :gen', { ':gen': env.generation });
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: envKey(env.ownerId, env.id),
+          UpdateExpression: cullAt ? 'SET #st.#cull = :cull' : 'REMOVE #st.#cull',
+          ConditionExpression: condition.ConditionExpression,
+          ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#cull': 'cullAt' },
+          ExpressionAttributeValues: {
+            ...condition.ExpressionAttributeValues,
+            ...(cullAt ? { ':cull': cullAt } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** One page of running environments, least recently active first (GSI1; eventually consistent). */
+  async runningPage(
+    opts: { limit?: number; startKey?: Record<string, unknown> } = {},
+  ): Promise<{ items: Environment[]; nextKey?: Record<string, unknown> }> {
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI1.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': GSI1.pk },
+        ExpressionAttributeValues: { ':pk': 'RUNNING' },
+        ScanIndexForward: true,
+        ...(opts.limit ? { Limit: opts.limit } : {}),
+        ...(opts.startKey ? { ExclusiveStartKey: opts.startKey } : {}),
+      }),
+    );
+    return { items: Items.map(fromItem), nextKey: LastEvaluatedKey };
+  }
+
+  /** One page of one shard of live environments (GSI2; eventually consistent). */
+  async livePage(
+    shard: number,
+    opts: { limit?: number; startKey?: Record<string, unknown> } = {},
+  ): Promise<{ items: Environment[]; nextKey?: Record<string, unknown> }> {
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI2.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': GSI2.pk },
+        ExpressionAttributeValues: { ':pk': shardPartition(shard) },
+        ...(opts.limit ? { Limit: opts.limit } : {}),
+        ...(opts.startKey ? { ExclusiveStartKey: opts.startKey } : {}),
+      }),
+    );
+    return { items: Items.map(fromItem), nextKey: LastEvaluatedKey };
+  }
+
+  /** Every environment of one owner, consistently (for a recount). */
+  async allOfOwner(ownerId: string): Promise<Environment[]> {
+    const all: Environment[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listByOwner(ownerId, { limit: 100, cursor });
+      all.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return all;
+  }
+
+  /** The environments that exist among `refs`, by id (consistent reads, 100 per BatchGet). */
+  async getMany(
+    refs: Array<{ ownerId: string; envId: string }>,
+  ): Promise<Map<string, Environment>> {
+    const found = new Map<string, Environment>();
+    const unique = [...new Map(refs.map((r) => [r.envId, r])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique
+        .slice(i, i + 100)
+        .map((r) => envKey(r.ownerId, r.envId));
+      while (keys?.length) {
+        const res: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of res.Responses?.[this.table] ?? []) {
+          const env = fromItem(item);
+          found.set(env.id, env);
+        }
+        keys = res.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  /** The owners' counters as stored (absent counters read as 0), 100 per BatchGet. */
+  async counters(ownerIds: string[]): Promise<Map<string, Counts>> {
+    const result = new Map<string, Counts>();
+    for (const id of ownerIds) result.set(id, { running: 0, total: 0 });
+    for (let i = 0; i < ownerIds.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = ownerIds
+        .slice(i, i + 100)
+        .map((id) => counterKey(id));
+      while (keys?.length) {
+        const res: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of res.Responses?.[this.table] ?? [])
+          result.set(String(item.PK).slice('USER#'.length), {
+            running: Number(item.running ?? 0),
+            total: Number(item.total ?? 0),
+          });
+        keys = res.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return result;
+  }
+
+  async globalRunning(): Promise<number> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: GLOBAL_COUNTERS, ConsistentRead: true }),
+    );
+    return Number(Item?.running ?? 0);
+  }
+
+  /**
+   * Sets an owner's counters to a recount, only if they still hold what was
+   * read (`seen`): any change of intent in between moves them, and the
+   * correction waits for the next recount. False when it did not apply.
+   */
+  async correctCounters(ownerId: string, seen: Counts, recount: Counts): Promise<boolean> {
+    return this.conditionalSet(
+      counterKey(ownerId),
+      'SET running = :r, #total = :t',
+      `${holds('running', ':sr', seen.running)} AND ${holds('#total', ':st', seen.total)}`,
+      { '#total': 'total' },
+      { ':r': recount.running, ':t': recount.total, ':sr': seen.running, ':st': seen.total },
+    );
+  }
+
+  /** The installation's running counter, as correctCounters does for an owner. */
+  async correctGlobalRunning(seen: number, recount: number): Promise<boolean> {
+    return this.conditionalSet(
+      GLOBAL_COUNTERS,
+      'SET running = :r',
+      holds('running', ':sr', seen),
+      undefined,
+      { ':r': recount, ':sr': seen },
+    );
+  }
+
+  private async conditionalSet(
+    Key: Record<string, string>,
+    UpdateExpression: string,
+    ConditionExpression: string,
+    names: Record<string, string> | undefined,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key,
+          UpdateExpression,
+          ConditionExpression,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
         }),
       );
