@@ -22,7 +22,7 @@ import { validationHook } from '../validation.js';
 
 export interface EnvironmentRouteDeps {
   lifecycle: LifecycleDeps;
-  environments: Pick<EnvironmentStore, 'get' | 'findById' | 'listByOwner'>;
+  environments: Pick<EnvironmentStore, 'get' | 'findById' | 'listByOwner' | 'recordActivity'>;
   users: Pick<UserStore, 'get'>;
 }
 
@@ -340,6 +340,30 @@ export function environmentRoutes(deps: EnvironmentRouteDeps) {
     description:
       'Admins only: purge the deleted environment’s volume now, skipping the retention window.',
   });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/environments/{id}/heartbeat',
+      request: { params: IdParam },
+      responses: {
+        204: {
+          description:
+            'Activity recorded (at most once a minute); a cull warning is cleared ("keep it running").',
+        },
+        403: problem,
+        404: problem,
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireScope(principal, 'environments:write');
+      const env = await visible(principal, c.req.valid('param').id);
+      // Not running, or recorded less than a minute ago: nothing to write, same answer.
+      await deps.environments.recordActivity(env, deps.lifecycle.now());
+      return c.body(null, 204);
+    },
+  );
 
   app.openapi(
     createRoute({
