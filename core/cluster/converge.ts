@@ -4,7 +4,7 @@
 // or for an old intent converges to the same place.
 import type { Environment, Status, Template } from '../environment/model.js';
 import { namespaceFor, objectNames } from '../environment/naming.js';
-import { type Observed, observe } from '../environment/observed.js';
+import type { Observed } from '../environment/observed.js';
 import { type Action, type PlanOptions, plan, pushEvent } from '../environment/planner.js';
 import { tierLimits } from '../environment/policies.js';
 import type { Intent } from '../queue/intent.js';
@@ -15,8 +15,6 @@ import type { UserStore } from '../store/users.js';
 import type { ClusterClient, KubeObject } from './client.js';
 import { PermanentClusterError } from './errors.js';
 import {
-  ANNOTATION_GENERATION,
-  isScaffolded,
   LABEL_ENV,
   scaffoldObjects,
   userNamespace,
@@ -25,6 +23,7 @@ import {
   workspaceService,
   workspaceVolume,
 } from './manifests.js';
+import { observedFor } from './snapshot.js';
 
 export interface ConvergeDeps {
   environments: Pick<EnvironmentStore, 'get' | 'writeStatus'>;
@@ -52,7 +51,7 @@ const ref = (apiVersion: string, kind: string, namespace: string, name: string) 
   metadata: { name, namespace },
 });
 
-/** What the cluster holds for one environment, as the planner wants to see it. */
+/** What the cluster holds for one environment, read by name, as the planner wants to see it. */
 export async function observeEnvironment(
   cluster: ClusterClient,
   env: Environment,
@@ -60,8 +59,7 @@ export async function observeEnvironment(
   const ns = namespaceFor(env.ownerId);
   const names = objectNames(env.id);
   const namespace = await cluster.read(ref('v1', 'Namespace', '', ns) as KubeObject);
-  if (!namespace)
-    return observe({ namespaceScaffold: false, generationAnnotation: ANNOTATION_GENERATION });
+  if (!namespace) return observedFor(env, { pods: [] });
   const [volume, deployment, service, networkPolicy, pods, events] = await Promise.all([
     cluster.read(ref('v1', 'PersistentVolumeClaim', ns, env.spec.volume.name)),
     cluster.read(ref('apps/v1', 'Deployment', ns, names.deployment)),
@@ -70,22 +68,14 @@ export async function observeEnvironment(
     cluster.list('v1', 'Pod', { namespace: ns, labelSelector: `${LABEL_ENV}=${env.id}` }),
     cluster.list('v1', 'Event', { namespace: ns }),
   ]);
-  // Events about this environment: its Deployment, its ReplicaSets (named after it), its pods, its volume.
-  const ours = (name: string) =>
-    name === env.spec.volume.name ||
-    name === names.deployment ||
-    name.startsWith(`${names.deployment}-`);
-  return observe({
-    namespaceScaffold: isScaffolded(namespace as Parameters<typeof isScaffolded>[0]),
-    volume: volume as never,
-    deployment: deployment as never,
+  return observedFor(env, {
+    namespace,
+    volume,
+    deployment,
     service,
     networkPolicy,
-    pods: pods as never,
-    events: events.filter((e) =>
-      ours(String((e as { involvedObject?: { name?: string } }).involvedObject?.name ?? '')),
-    ) as never,
-    generationAnnotation: ANNOTATION_GENERATION,
+    pods,
+    events: events as never,
   });
 }
 
