@@ -1,9 +1,10 @@
-// Lambda entry point of the reaper (every minute): culls idle and over-age
-// environments. The culling policy arrives with the reaper issue (6); until
-// then a run culls nothing.
-import type { Context, ScheduledEvent } from 'aws-lambda';
+// Lambda entry point of the reaper (every minute): warns before and culls
+// idle and over-age environments (core/jobs/reaper.ts).
+import { loadConfig } from '../core/config.js';
+import { reapEnvironments } from '../core/jobs/reaper.js';
+import { createServices } from '../core/services.js';
 
-export const handler = async (event: ScheduledEvent, _context: Context) => ({
-  time: event.time,
-  culled: 0,
-});
+const services = await createServices(loadConfig());
+const deps = { ...services, users: services.auth.users };
+
+export const handler = () => reapEnvironments(deps);

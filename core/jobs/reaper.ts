@@ -1,0 +1,183 @@
+// The reaper's run (every minute): walks the running environments least
+// recently active first (GSI1, never a Scan), warns before a cull (cullAt),
+// and culls what is idle or over its lifetime by writing desiredState=stopped
+// — conditional on no newer activity, so a racing heartbeat wins — then
+// enqueues the intent. It never touches a volume: stopping keeps it.
+import type { Environment, Settings, TierLimits } from '../environment/model.js';
+import { tierLimits } from '../environment/policies.js';
+import {
+  activitySignal,
+  culledStatus,
+  type ReapAction,
+  reapAction,
+  strictestLimits,
+} from '../environment/reaper.js';
+import type { IntentQueue } from '../queue/publisher.js';
+import type { CatalogStore } from '../store/catalog.js';
+import { EnvironmentChanged, type EnvironmentStore } from '../store/environments.js';
+import type { UserStore } from '../store/users.js';
+
+export interface ReaperOptions {
+  /** Bounded work: at most this many running environments read per run. */
+  maxEnvironments: number;
+  pageSize: number;
+  /** See activitySignal(): how long a fleet may be silent, and how big it must be to count. */
+  silenceMinutes: number;
+  minFleet: number;
+}
+
+export const defaultReaperOptions: ReaperOptions = {
+  maxEnvironments: 20_000,
+  pageSize: 500,
+  silenceMinutes: 30,
+  minFleet: 10,
+};
+
+export interface ReaperDeps {
+  environments: Pick<EnvironmentStore, 'runningPage' | 'changeDesired' | 'setCullAt'>;
+  catalog: Pick<CatalogStore, 'settings'>;
+  users: Pick<UserStore, 'get'>;
+  queue: Pick<IntentQueue, 'publish'>;
+  now: () => Date;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+  options?: Partial<ReaperOptions>;
+}
+
+export interface ReaperReport {
+  read: number;
+  /** The walk stopped at maxEnvironments. */
+  truncated: boolean;
+  warned: number;
+  culled: Array<{ envId: string; reason: string }>;
+  /** Culls lost to a racing heartbeat or change (the other writer won). */
+  raced: number;
+  /** Idle culls held because the activity signal looks broken. */
+  holdingIdleCulls: boolean;
+}
+
+const defaultLog = (message: string, fields: Record<string, unknown>) =>
+  console.log(JSON.stringify({ message, ...fields }));
+
+export async function reapEnvironments(deps: ReaperDeps): Promise<ReaperReport> {
+  const options = { ...defaultReaperOptions, ...deps.options };
+  const log = deps.log ?? defaultLog;
+  const now = deps.now();
+  const settings = await deps.catalog.settings();
+
+  const { envs, truncated } = await readRunning(deps, options);
+  const signal = activitySignal(envs, now, options);
+  if (!signal.healthy)
+    log('ALARM reaper: no activity recorded for any running environment; idle culls held', {
+      level: 'error',
+      alarm: 'ActivitySignalSilent',
+      established: signal.established,
+      newestActivity: signal.newestActivity ?? null,
+      silenceMinutes: options.silenceMinutes,
+    });
+
+  const report: ReaperReport = {
+    read: envs.length,
+    truncated,
+    warned: 0,
+    culled: [],
+    raced: 0,
+    holdingIdleCulls: !signal.healthy,
+  };
+  const strictest = strictestLimits(settings);
+  const tiers = new Map<string, string>();
+  const holdIdle = !signal.healthy;
+  for (const env of envs) {
+    // Most environments are nowhere near a cull even under the strictest tier: skip the owner's read.
+    if (!env.status.cullAt && strictest && !reapAction(env, strictest, settings, now, { holdIdle }))
+      continue;
+    const limits = await limitsOf(deps, settings, tiers, env.ownerId);
+    if (!limits) continue;
+    const action = reapAction(env, limits, settings, now, { holdIdle });
+    if (action) await carryOut(deps, env, action, limits, settings, now, report, log);
+  }
+  if (truncated)
+    log('reaper: more running environments than one run reads; the most active wait', {
+      level: 'warn',
+      read: envs.length,
+    });
+  return report;
+}
+
+async function readRunning(deps: ReaperDeps, options: ReaperOptions) {
+  const envs: Environment[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.environments.runningPage({
+      limit: Math.min(options.pageSize, options.maxEnvironments - envs.length),
+      startKey,
+    });
+    envs.push(...page.items);
+    startKey = page.nextKey;
+  } while (startKey && envs.length < options.maxEnvironments);
+  return { envs, truncated: startKey !== undefined };
+}
+
+async function limitsOf(
+  deps: ReaperDeps,
+  settings: Settings,
+  tiers: Map<string, string>,
+  ownerId: string,
+): Promise<TierLimits | undefined> {
+  let tier = tiers.get(ownerId);
+  if (tier === undefined) {
+    tier = (await deps.users.get(ownerId))?.tier ?? '';
+    tiers.set(ownerId, tier);
+  }
+  // An unknown tier has no policy: never cull on a guess.
+  return Object.hasOwn(settings.tiers, tier) ? tierLimits(settings, tier) : undefined;
+}
+
+async function carryOut(
+  deps: ReaperDeps,
+  env: Environment,
+  action: ReapAction,
+  limits: TierLimits,
+  settings: Settings,
+  now: Date,
+  report: ReaperReport,
+  log: (message: string, fields: Record<string, unknown>) => void,
+) {
+  if (action.type === 'warn' || action.type === 'clearWarning') {
+    const cullAt = action.type === 'warn' ? action.cullAt : undefined;
+    if (await deps.environments.setCullAt(env, cullAt)) report.warned += cullAt ? 1 : 0;
+    return;
+  }
+  const { decision } = action;
+  try {
+    const culled = await deps.environments.changeDesired(
+      env,
+      {
+        desiredState: 'stopped',
+        dataDeletion: env.dataDeletion,
+        status: culledStatus(env.status, decision, limits, settings, now),
+      },
+      // A stop only lowers counters: no limit applies.
+      { maxRunning: limits.maxRunning, maxTotal: limits.maxTotal, maxRunningGlobal: 0 },
+      now,
+      { unlessActiveSince: true },
+    );
+    report.culled.push({ envId: env.id, reason: decision.reason });
+    log('environment culled', {
+      envId: env.id,
+      ownerId: env.ownerId,
+      reason: decision.reason,
+      lastActivityAt: env.status.lastActivityAt ?? null,
+      startedAt: env.status.startedAt ?? null,
+      cullAt: decision.cullAt.toISOString(),
+      warnedFrom: env.status.cullAt ?? null,
+    });
+    await deps.queue.publish({
+      envId: culled.id,
+      ownerId: culled.ownerId,
+      generation: culled.generation,
+    });
+  } catch (err) {
+    if (!(err instanceof EnvironmentChanged)) throw err;
+    report.raced++;
+  }
+}
