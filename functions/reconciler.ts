@@ -1,9 +1,23 @@
 // Lambda entry point of the reconciler (every minute): repairs drift between
-// DynamoDB and the cluster. The repair logic arrives with the reconciler issue
-// (6); until then a run repairs nothing.
-import type { Context, ScheduledEvent } from 'aws-lambda';
+// DynamoDB and the cluster (core/jobs/reconciler.ts).
+import { ClusterClient } from '../core/cluster/client.js';
+import { environmentUrl, loadKubeConfig } from '../core/cluster/kubeconfig.js';
+import { loadConfig } from '../core/config.js';
+import { reconcileCluster } from '../core/jobs/reconciler.js';
+import { createServices } from '../core/services.js';
+import { OrphanVolumeStore } from '../core/store/orphans.js';
 
-export const handler = async (event: ScheduledEvent, _context: Context) => ({
-  time: event.time,
-  repaired: 0,
-});
+const config = loadConfig();
+const services = await createServices(config);
+const deps = {
+  ...services,
+  orphanVolumes: new OrphanVolumeStore(services.doc, config.tableName),
+  cluster: new ClusterClient(loadKubeConfig(config)),
+  // The provisioner's plan options: the same inputs must plan the same status.
+  planOptions: {
+    url: (envId: string) => environmentUrl(config, envId),
+    deadlines: { pollSeconds: config.provisionerPollSeconds },
+  },
+};
+
+export const handler = () => reconcileCluster(deps);
