@@ -30,6 +30,15 @@ async function handleRecord(record: SQSRecord) {
   try {
     await convergeEnvironment(deps, parseIntent(record.body));
   } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        message: 'converge failed; will retry',
+        messageId: record.messageId,
+        error: (err as Error).name,
+        detail: (err as Error).message,
+      }),
+    );
     await retryLater(services.queue, record, err);
     throw err;
   }

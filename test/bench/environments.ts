@@ -83,6 +83,42 @@ export async function benchEnvironments(
     await services.catalog.saveSettings(settings, undefined);
     const user = await createUser(platform, { tier: 'pro' });
 
+    // POST → Running first, one at a time, while the provisioner's queue is empty.
+    const sim = platform.cluster.kubesim!;
+    const runner = await createUser(platform, { tier: 'pro' });
+    const toRunning: number[] = [];
+    const before = sim.requests.snapshot();
+    for (let i = 0; i < lifecycles; i++) {
+      const t0 = performance.now();
+      const { body } = await runner.json<{ id: string }>('/api/v1/environments', {
+        method: 'POST',
+        body: { name: `Run ${i}`, templateId: 'agent-api' },
+      });
+      await eventually(
+        'Running',
+        async () =>
+          (await runner.json<{ status: { phase: string } }>(`/api/v1/environments/${body.id}`))
+            .body,
+        (e) => e.status.phase === 'Running',
+        60_000,
+      );
+      toRunning.push(performance.now() - t0);
+      await runner.json(`/api/v1/environments/${body.id}`, { method: 'DELETE' });
+      await eventually(
+        'Deleted',
+        async () =>
+          (await runner.json<{ status: { phase: string } }>(`/api/v1/environments/${body.id}`))
+            .body,
+        (e) => e.status.phase === 'Deleted',
+        60_000,
+      );
+    }
+    const after = sim.requests.snapshot();
+    const byVerb: Record<string, number> = {};
+    for (const [key, n] of Object.entries(after)) {
+      const delta = n - (before[key] ?? 0);
+      if (delta > 0) byVerb[key] = delta / lifecycles;
+    }
     // Warm both paths (connections, JIT) before measuring.
     for (let i = 0; i < 10; i++)
       await user.json('/api/v1/environments', {
@@ -157,42 +193,6 @@ export async function benchEnvironments(
     };
     sqs.destroy();
 
-    // POST → Running, one at a time, on a fresh user so the cluster only holds these.
-    const sim = platform.cluster.kubesim!;
-    const runner = await createUser(platform, { tier: 'pro' });
-    const toRunning: number[] = [];
-    const before = sim.requests.snapshot();
-    for (let i = 0; i < lifecycles; i++) {
-      const t0 = performance.now();
-      const { body } = await runner.json<{ id: string }>('/api/v1/environments', {
-        method: 'POST',
-        body: { name: `Run ${i}`, templateId: 'agent-api' },
-      });
-      await eventually(
-        'Running',
-        async () =>
-          (await runner.json<{ status: { phase: string } }>(`/api/v1/environments/${body.id}`))
-            .body,
-        (e) => e.status.phase === 'Running',
-        60_000,
-      );
-      toRunning.push(performance.now() - t0);
-      await runner.json(`/api/v1/environments/${body.id}`, { method: 'DELETE' });
-      await eventually(
-        'Deleted',
-        async () =>
-          (await runner.json<{ status: { phase: string } }>(`/api/v1/environments/${body.id}`))
-            .body,
-        (e) => e.status.phase === 'Deleted',
-        60_000,
-      );
-    }
-    const after = sim.requests.snapshot();
-    const byVerb: Record<string, number> = {};
-    for (const [key, n] of Object.entries(after)) {
-      const delta = n - (before[key] ?? 0);
-      if (delta > 0) byVerb[key] = delta / lifecycles;
-    }
     return {
       ...result,
       postToRunningMs: percentiles(toRunning),
