@@ -1,0 +1,90 @@
+// Observing environments from listed objects, and finding orphans.
+import { describe, expect, it } from 'vitest';
+import {
+  ClusterSnapshot,
+  findOrphans,
+  type Listed,
+  observedFor,
+} from '../../../core/cluster/snapshot.js';
+import { ANNOTATION_SCAFFOLD, SCAFFOLD_VERSION } from '../../../core/environment/markers.js';
+import { anEnvironment, ENV_ID, USER } from '../environment/fixtures.js';
+
+const NS = `lab-${USER}`;
+const labels = (env: string) => ({
+  'app.kubernetes.io/managed-by': 'lablease',
+  'lablease.dev/user': USER,
+  'lablease.dev/env': env,
+});
+const obj = (name: string, env: string, createdAt = '2026-03-01T07:00:00Z', namespace = NS) => ({
+  metadata: { name, namespace, labels: labels(env), creationTimestamp: createdAt },
+});
+const empty = (): Listed => ({
+  namespaces: [],
+  volumes: [],
+  deployments: [],
+  services: [],
+  networkPolicies: [],
+  pods: [],
+});
+
+describe('ClusterSnapshot', () => {
+  it('finds each environment object in its owner namespace, and its pods by label', () => {
+    const env = anEnvironment();
+    const listed: Listed = {
+      ...empty(),
+      namespaces: [
+        { metadata: { name: NS, annotations: { [ANNOTATION_SCAFFOLD]: SCAFFOLD_VERSION } } },
+      ],
+      volumes: [obj(`${ENV_ID}-workspace`, ENV_ID)],
+      deployments: [obj(ENV_ID, ENV_ID), obj(ENV_ID, ENV_ID, undefined, 'lab-other')],
+      services: [obj(ENV_ID, ENV_ID)],
+      pods: [obj(`${ENV_ID}-abc`, ENV_ID), obj('other-pod', 'eqqqqqqqqqqqqqqqq')],
+    };
+    const objects = new ClusterSnapshot(listed).objectsOf(env);
+    expect(objects.deployment?.metadata?.namespace).toBe(NS);
+    expect(objects.pods.map((p) => p.metadata?.name)).toEqual([`${ENV_ID}-abc`]);
+    const observed = observedFor(env, objects);
+    expect(observed).toMatchObject({
+      namespaceScaffold: true,
+      service: true,
+      networkPolicy: false,
+    });
+    expect(observed.deployment).toBeDefined();
+    expect(observed.volume).toEqual({ phase: 'Pending', deleting: false });
+  });
+
+  it('observes nothing without the namespace', () => {
+    const observed = observedFor(anEnvironment(), { pods: [] });
+    expect(observed).toMatchObject({ namespaceScaffold: false, service: false, pods: [] });
+    expect(observed.deployment).toBeUndefined();
+  });
+});
+
+describe('findOrphans', () => {
+  const now = new Date('2026-03-01T08:00:00Z');
+  it('finds compute and volumes of environments not live, after the grace period', () => {
+    const gone = 'ezzzzzzzzzzzzzzzz';
+    const young = 'eyyyyyyyyyyyyyyyy';
+    const listed: Listed = {
+      ...empty(),
+      deployments: [
+        obj(ENV_ID, ENV_ID),
+        obj(gone, gone),
+        obj(young, young, '2026-03-01T07:59:00Z'),
+      ],
+      services: [obj(gone, gone)],
+      networkPolicies: [obj('lablease-default-deny', undefined as never)],
+      volumes: [obj(`${gone}-workspace`, gone)],
+    };
+    listed.networkPolicies[0]!.metadata.labels = {
+      'app.kubernetes.io/managed-by': 'lablease',
+    } as never;
+    const found = findOrphans(listed, new Set([ENV_ID]), now, 10 * 60_000);
+    expect(found.compute.map((o) => `${o.kind}/${o.name}`)).toEqual([
+      `Deployment/${gone}`,
+      `Service/${gone}`,
+    ]);
+    expect(found.compute[0]).toMatchObject({ namespace: NS, envId: gone, ownerId: USER });
+    expect(found.volumes.map((o) => o.name)).toEqual([`${gone}-workspace`]);
+  });
+});
