@@ -73,12 +73,19 @@ describe('findOrphans', () => {
         obj(young, young, '2026-03-01T07:59:00Z'),
       ],
       services: [obj(gone, gone)],
-      networkPolicies: [obj('lablease-default-deny', undefined as never)],
+      // The namespace's default-deny policy belongs to no environment.
+      networkPolicies: [
+        {
+          metadata: {
+            name: 'lablease-default-deny',
+            namespace: NS,
+            labels: { 'app.kubernetes.io/managed-by': 'lablease' },
+            creationTimestamp: '2026-03-01T07:00:00Z',
+          },
+        },
+      ],
       volumes: [obj(`${gone}-workspace`, gone)],
     };
-    listed.networkPolicies[0]!.metadata.labels = {
-      'app.kubernetes.io/managed-by': 'lablease',
-    } as never;
     const found = findOrphans(listed, new Set([ENV_ID]), now, 10 * 60_000);
     expect(found.compute.map((o) => `${o.kind}/${o.name}`)).toEqual([
       `Deployment/${gone}`,
