@@ -9,6 +9,7 @@ import type { Auth } from '../auth/index.js';
 import type { Config } from '../config.js';
 import { platformClientAddress } from './client-address.js';
 import type { AppEnv } from './context.js';
+import { auditSignIn } from './middleware/audit-sign-in.js';
 import { authenticate } from './middleware/authenticate.js';
 import { requireSameOrigin } from './middleware/same-origin.js';
 import { problemFrom, problemResponse } from './problem.js';
@@ -149,6 +150,17 @@ export function createApp(deps: AppDeps) {
       ),
   );
 
+  if (deps.admin) {
+    app.use(
+      '/auth/*',
+      auditSignIn({
+        audit: deps.admin.audit,
+        accessTokens: deps.auth.accessTokens,
+        now,
+        log: (message, fields) => log('error', message, fields),
+      }),
+    );
+  }
   app.route(
     '/auth',
     authRoutes({
