@@ -3,7 +3,7 @@
 // environment through the lifecycle, and the trail of who did what, when.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../core/environment/model.js';
-import { bootstrapAdmin, type Call, caller, createUser } from '../support/admin.js';
+import { bootstrapAdmin, type Call, caller, createUser, PASSPHRASE } from '../support/admin.js';
 import { type CookieJar, createTestApp, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -150,7 +150,10 @@ describe('the audit log', () => {
     const res = await call('/api/v1/admin/activity?limit=100', { jar: admin.jar });
     expect(res.status).toBe(200);
     const { items } = await res.json();
-    const mine = items.filter((e: { actorId: string }) => e.actorId === admin.id);
+    const mine = items.filter(
+      (e: { actorId: string; action: string }) =>
+        e.actorId === admin.id && !e.action.startsWith('auth.'),
+    );
     expect(mine.slice(0, 4).map((e: { action: string }) => e.action)).toEqual([
       'environment.stop', // the 404: a refusal is recorded too
       'environment.delete',
@@ -210,6 +213,39 @@ describe('the audit log', () => {
       jar: admin.jar,
     });
     expect(forged.status).toBe(422);
+  });
+
+  it('records sign-ins, refused ones included, and password changes', async () => {
+    const wrong = await call('/auth/password', {
+      method: 'POST',
+      body: { email: 'Ann@lab.test', password: 'not-her-password-at-all' },
+    });
+    expect(wrong.status).toBe(401);
+    const right = await call('/auth/password', {
+      method: 'POST',
+      body: { email: 'ann@lab.test', password: PASSPHRASE },
+    });
+    expect(right.status).toBe(200);
+    const signIns = await (
+      await call('/api/v1/admin/activity?action=auth.sign-in&limit=2', { jar: admin.jar })
+    ).json();
+    expect(signIns.items).toMatchObject([
+      { actorId: ann.id, target: 'email:ann@lab.test', result: 'success' },
+      {
+        actorId: 'anonymous',
+        target: 'email:ann@lab.test',
+        result: 'failure',
+        detail: 'status 401',
+      },
+    ]);
+    expect(JSON.stringify(signIns)).not.toContain('not-her-password');
+    // createUser changed Ann's one-time password at the start.
+    const changes = await (
+      await call(`/api/v1/admin/activity?action=auth.password-change&actorId=${ann.id}`, {
+        jar: admin.jar,
+      })
+    ).json();
+    expect(changes.items).toMatchObject([{ result: 'success', target: `user:${ann.id}` }]);
   });
 
   it('forgets events past the retention period', async () => {
