@@ -10,6 +10,7 @@ import type { LifecycleDeps } from './environment/lifecycle.js';
 import { createSqsClient, type IntentQueue, SqsIntentQueue } from './queue/publisher.js';
 import { ApiTokenStore } from './store/api-tokens.js';
 import { AuditStore } from './store/audit.js';
+import { CachedCatalog } from './store/cached-catalog.js';
 import { CatalogStore } from './store/catalog.js';
 import { createDocumentClient, type DocumentClient } from './store/client.js';
 import { EnvironmentStore } from './store/environments.js';
@@ -56,7 +57,13 @@ export async function createServices(
         retryAfter: async () => {},
       };
   const auth = await createAuth(config, doc, { now, scryptCost: opts.scryptCost, log: opts.log });
-  const lifecycle: LifecycleDeps = { environments, catalog, queue, now };
+  // The hot paths (create, start) read the catalog through a short in-process cache.
+  const lifecycle: LifecycleDeps = {
+    environments,
+    catalog: new CachedCatalog(catalog),
+    queue,
+    now,
+  };
   const audit = new AuditStore(doc, config.tableName);
   return {
     config,

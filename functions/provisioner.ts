@@ -14,7 +14,7 @@ const config = loadConfig();
 const services = await createServices(config);
 const deps = {
   environments: services.environments,
-  catalog: services.catalog,
+  catalog: services.lifecycle.catalog,
   users: services.auth.users,
   cluster: new ClusterClient(loadKubeConfig(config)),
   queue: services.queue,

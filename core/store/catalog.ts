@@ -20,6 +20,12 @@ const SETTINGS_KEY = { PK: 'SETTINGS', SK: 'SETTINGS' };
 
 export class CatalogStore {
   private seeded = false;
+  /** Told after every successful write, so in-process caches (CachedCatalog) drop what they hold. */
+  readonly changed = new Set<() => void>();
+
+  private notify() {
+    for (const fn of this.changed) fn();
+  }
 
   constructor(
     private readonly doc: DocumentClient,
@@ -89,6 +95,7 @@ export class CatalogStore {
         Item: { ...templateKey(template.id), type: 'template', ...template },
       }),
     );
+    this.notify();
   }
 
   /**
@@ -105,6 +112,7 @@ export class CatalogStore {
           ConditionExpression: mustExist ? 'attribute_exists(PK)' : 'attribute_not_exists(PK)',
         }),
       );
+      this.notify();
       return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;
@@ -123,6 +131,7 @@ export class CatalogStore {
           ConditionExpression: 'attribute_exists(PK)',
         }),
       );
+      this.notify();
       return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;
@@ -163,6 +172,7 @@ export class CatalogStore {
             : { ExpressionAttributeValues: { ':v': expectedVersion } }),
         }),
       );
+      this.notify();
       return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;
