@@ -205,16 +205,21 @@ export class UserStore {
     }
   }
 
-  /** Best effort and unconditional: last-seen is informational. */
+  /**
+   * Best effort and unconditional: last-seen is informational. It also puts
+   * a profile written before the directory existed into it (its email copied
+   * into the index key), so every user who signs in is listed.
+   */
   async touch(id: string, at: Date): Promise<void> {
     await this.doc
       .send(
         new UpdateCommand({
           TableName: this.table,
           Key: profileKey(id),
-          UpdateExpression: 'SET lastSeenAt = :at',
+          UpdateExpression: 'SET lastSeenAt = :at, #dpk = :directory, #dsk = email',
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':at': at.toISOString() },
+          ExpressionAttributeNames: { '#dpk': GSI2.pk, '#dsk': GSI2.sk },
+          ExpressionAttributeValues: { ':at': at.toISOString(), ':directory': DIRECTORY },
         }),
       )
       .catch((err) => {
