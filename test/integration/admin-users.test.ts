@@ -120,6 +120,37 @@ describe('the directory', () => {
   });
 });
 
+describe('a profile written before the directory', () => {
+  it('joins the directory at its next sign-in', async () => {
+    const { newId } = await import('../../core/auth/secrets.js');
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const id = newId();
+    await t.doc.send(
+      new PutCommand({
+        TableName: t.tableName,
+        Item: {
+          PK: `USER#${id}`,
+          SK: 'PROFILE',
+          type: 'user',
+          id,
+          email: 'old@lab.test',
+          name: 'Old',
+          role: 'user',
+          tier: 'free',
+          disabled: false,
+          createdAt: t.clock.now.toISOString(),
+          authVersion: 0,
+        },
+      }),
+    );
+    const listed = async () =>
+      (await (await call('/api/v1/admin/users?email=old', { jar: admin.jar })).json()).items;
+    expect(await listed()).toEqual([]);
+    await t.auth.users.touch(id, t.clock.now);
+    expect(await listed()).toMatchObject([{ id, email: 'old@lab.test' }]);
+  });
+});
+
 describe('changing role and tier', () => {
   it('changes the tier; a role change ends the user’s sessions', async () => {
     const user = await createUser(call, admin.jar, { email: 'dee@lab.test' });
