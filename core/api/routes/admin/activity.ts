@@ -33,7 +33,7 @@ export function adminActivityRoutes(deps: AdminDeps) {
       responses: {
         200: {
           description: `Who did what, when — newest first, kept ${deps.audit.retentionDays} days. A page may be short and still have a next cursor when a filter matches little.`,
-          ...json(page(AuditEvent.openapi('AuditEvent'))),
+          ...json(page(AuditEvent)),
         },
         ...refusals,
         422: problem,
