@@ -44,20 +44,32 @@ describe('settingsMisfits', () => {
   it.each([
     [
       'running above total',
-      (s: Settings) => void (s.tiers.free!.maxRunning = 5),
+      (s: Settings) => {
+        s.tiers.free!.maxRunning = 5;
+      },
       'tiers.free.maxRunning',
     ],
     [
       'cpu below a default',
-      (s: Settings) => void (s.tiers.free!.maxCpu = '100m'),
+      (s: Settings) => {
+        s.tiers.free!.maxCpu = '100m';
+      },
       'tiers.free.maxCpu',
     ],
     [
       'memory below a default',
-      (s: Settings) => void (s.tiers.free!.maxMemory = '64Mi'),
+      (s: Settings) => {
+        s.tiers.free!.maxMemory = '64Mi';
+      },
       'tiers.free.maxMemory',
     ],
-    ['a used tier removed', (s: Settings) => void delete s.tiers.free, 'tiers.free'],
+    [
+      'a used tier removed',
+      (s: Settings) => {
+        delete s.tiers.free;
+      },
+      'tiers.free',
+    ],
   ])('refuses %s', (_what, patch, field) => {
     expect(settingsMisfits(settings(patch), templates).map((e) => e.field)).toEqual([field]);
   });
@@ -65,7 +77,9 @@ describe('settingsMisfits', () => {
   it('lets a tier no enabled template uses go', () => {
     expect(
       settingsMisfits(
-        settings((s) => void delete s.tiers.pro),
+        settings((s) => {
+          delete s.tiers.pro;
+        }),
         templates,
       ),
     ).toEqual([]);
