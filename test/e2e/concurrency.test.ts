@@ -31,6 +31,17 @@ describe('parallel creates', () => {
     expect(refused[0]!.body.detail).toContain('limit of 3 running environments');
     const listed = await user.json<{ items: Env[] }>('/api/v1/environments');
     expect(listed.body.items).toHaveLength(3);
+    // The counters match reality, and a client can read them before asking.
+    const limits = await user.json<{
+      tier: string;
+      limits: { maxRunning: number };
+      usage: { running: number; total: number };
+    }>('/api/v1/me/limits');
+    expect(limits.body).toMatchObject({
+      tier: 'pro',
+      limits: { maxRunning: 3 },
+      usage: { running: 3, total: 3 },
+    });
     // Stopping one frees exactly one slot.
     await user.json(`/api/v1/environments/${accepted[0]!.body.id}/stop`, { method: 'POST' });
     const next = await Promise.all(

@@ -13,6 +13,7 @@ import {
   templatesFor,
 } from '../../environment/lifecycle.js';
 import type { Environment, Template } from '../../environment/model.js';
+import { tierLimits } from '../../environment/policies.js';
 import type { Operation } from '../../environment/state-machine.js';
 import { NotFound, ValidationFailed } from '../../errors.js';
 import type { EnvironmentStore } from '../../store/environments.js';
@@ -22,7 +23,10 @@ import { validationHook } from '../validation.js';
 
 export interface EnvironmentRouteDeps {
   lifecycle: LifecycleDeps;
-  environments: Pick<EnvironmentStore, 'get' | 'findById' | 'listByOwner' | 'recordActivity'>;
+  environments: Pick<
+    EnvironmentStore,
+    'get' | 'findById' | 'listByOwner' | 'recordActivity' | 'usage'
+  >;
   users: Pick<UserStore, 'get'>;
 }
 
@@ -96,6 +100,22 @@ export function toView(env: Environment): z.infer<typeof EnvironmentView> {
     },
   };
 }
+
+const LimitsView = z
+  .object({
+    tier: z.string(),
+    limits: z.object({
+      maxRunning: z.number(),
+      maxTotal: z.number(),
+      maxCpu: z.string(),
+      maxMemory: z.string(),
+      idleTimeoutMinutes: z.number(),
+      maxLifetimeHours: z.number(),
+      volumeSizeGi: z.number(),
+    }),
+    usage: z.object({ running: z.number(), total: z.number() }),
+  })
+  .openapi('Limits');
 
 const TemplateView = z
   .object({
@@ -189,6 +209,31 @@ export function environmentRoutes(deps: EnvironmentRouteDeps) {
       requireScope(principal, 'environments:read');
       const templates = await templatesFor(deps.lifecycle, await tierOf(principal.userId));
       return c.json({ items: templates.map(toTemplateView), nextCursor: null }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/me/limits',
+      responses: {
+        200: {
+          description:
+            "Your tier's limits and what you use of them, so a client can tell before it asks.",
+          ...json(LimitsView),
+        },
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requireScope(principal, 'environments:read');
+      const [tier, settings, usage] = await Promise.all([
+        tierOf(principal.userId),
+        deps.lifecycle.catalog.settings(),
+        deps.environments.usage(principal.userId),
+      ]);
+      const limits = tierLimits(settings, tier);
+      return c.json({ tier, limits, usage: { running: usage.running, total: usage.total } }, 200);
     },
   );
 
