@@ -138,6 +138,32 @@ describe('reconcileDecision', () => {
   });
 });
 
+describe('reconcileDecision on deleted environments', () => {
+  it('wakes the provisioner once a data deletion is due, and not before', () => {
+    const deleted = anEnvironment({
+      desiredState: 'deleted',
+      generation: 3,
+      updatedAt: at(0).toISOString(),
+      dataDeletion: { requestedAt: at(0).toISOString(), purgeAfter: at(60).toISOString() },
+    });
+    const volumeOnly = {
+      ...readyObserved(),
+      deployment: undefined,
+      service: false,
+      networkPolicy: false,
+      pods: [],
+    };
+    deleted.status = plan(deleted, volumeOnly, at(1)).status;
+    expect(deleted.status.phase).toBe('Deleted');
+    expect(reconcileDecision(deleted, volumeOnly, at(30), options)).toBeUndefined();
+    expect(reconcileDecision(deleted, volumeOnly, at(61), options)).toEqual({
+      type: 'enqueue',
+      why: 'drift',
+      actions: ['deleteVolume'],
+    });
+  });
+});
+
 describe('sameStatus', () => {
   it('ignores undefined fields and the fields heartbeats and the reaper own', () => {
     const a = settledRunning().status;
