@@ -12,7 +12,7 @@ let jobs: Jobs;
 const envs: Array<{ user: Session & { userId: string }; env: Environment }> = [];
 
 // Free tier: idle timeout 60 min, maximum lifetime 12 h, warning 10 min before.
-const after = (env: Environment, minutes: number) =>
+const sinceStart = (env: Environment, minutes: number) =>
   new Date(Date.parse(env.status.startedAt!) + minutes * 60_000);
 
 beforeAll(async () => {
@@ -23,16 +23,16 @@ beforeAll(async () => {
 describe('the reaper', () => {
   it('shows cullAt before culling an idle environment, then stops it as Culled/Idle and keeps its volume', async () => {
     const { user, env } = envs[0]!;
-    expect((await jobs.reap(after(env, 45), [env.id])).warned).toBe(0);
+    expect((await jobs.reap(sinceStart(env, 45), [env.id])).warned).toBe(0);
 
-    const warned = await jobs.reap(after(env, 51), [env.id]);
+    const warned = await jobs.reap(sinceStart(env, 51), [env.id]);
     expect(warned.warned).toBe(1);
     const shown = await user.json<{ status: { cullAt: string | null } }>(
       `/api/v1/environments/${env.id}`,
     );
-    expect(shown.body.status.cullAt).toBe(after(env, 60).toISOString());
+    expect(shown.body.status.cullAt).toBe(sinceStart(env, 60).toISOString());
 
-    const culled = await jobs.reap(after(env, 61), [env.id]);
+    const culled = await jobs.reap(sinceStart(env, 61), [env.id]);
     expect(culled.culled).toEqual([{ envId: env.id, reason: 'Idle' }]);
     const stopped = await eventually(
       'the culled environment to stop',
@@ -44,7 +44,7 @@ describe('the reaper', () => {
     expect(stopped.status.cullAt).toBeUndefined();
     const condition = stopped.status.conditions.find((c) => c.type === 'Culled');
     expect(condition).toMatchObject({ status: 'True', reason: 'Idle' });
-    expect(condition!.message).toContain(`warned from ${after(env, 50).toISOString()}`);
+    expect(condition!.message).toContain(`warned from ${sinceStart(env, 50).toISOString()}`);
     const pvc = await jobs.cluster.read({
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
@@ -56,14 +56,14 @@ describe('the reaper', () => {
 
   it('keeps an environment whose heartbeats arrive; a heartbeat clears the warning', async () => {
     const { user, env } = envs[1]!;
-    await jobs.reap(after(env, 55), [env.id]);
+    await jobs.reap(sinceStart(env, 55), [env.id]);
     expect((await jobs.get(env)).status.cullAt).toBeDefined();
     // "Keep it running": the dashboard's heartbeat.
     const beat = await user.request(`/api/v1/environments/${env.id}/heartbeat`, { method: 'POST' });
     expect(beat.status).toBe(204);
-    const after1 = await jobs.get(env);
-    expect(after1.status.cullAt).toBeUndefined();
-    expect(after1.status.lastActivityAt).toBeDefined();
+    const cleared = await jobs.get(env);
+    expect(cleared.status.cullAt).toBeUndefined();
+    expect(cleared.status.lastActivityAt).toBeDefined();
     // Someone else's environment does not exist for them.
     const stranger = envs[0]!.user;
     const theirs = await stranger.request(`/api/v1/environments/${env.id}/heartbeat`, {
@@ -71,12 +71,14 @@ describe('the reaper', () => {
     });
     expect(theirs.status).toBe(404);
     // A second one within the minute writes nothing.
-    expect(await jobs.services.environments.recordActivity(after1, new Date())).toBe(false);
+    expect(await jobs.services.environments.recordActivity(cleared, new Date())).toBe(false);
 
     // Heartbeats keep coming as the hours pass.
     for (const minutes of [50, 100, 150])
-      expect(await jobs.services.environments.recordActivity(env, after(env, minutes))).toBe(true);
-    const report = await jobs.reap(after(env, 195), [env.id]); // 45 min after the last one
+      expect(await jobs.services.environments.recordActivity(env, sinceStart(env, minutes))).toBe(
+        true,
+      );
+    const report = await jobs.reap(sinceStart(env, 195), [env.id]); // 45 min after the last one
     expect(report).toMatchObject({ culled: [], warned: 0 });
     const kept = await jobs.get(env);
     expect(kept.desiredState).toBe('running');
@@ -85,9 +87,9 @@ describe('the reaper', () => {
 
   it('loses a race to a heartbeat that lands between its read and its cull', async () => {
     const { env } = envs[2]!;
-    const report = await jobs.reap(after(env, 70), [env.id], {
+    const report = await jobs.reap(sinceStart(env, 70), [env.id], {
       beforeCull: async (read) => {
-        await jobs.services.environments.recordActivity(read, after(env, 69));
+        await jobs.services.environments.recordActivity(read, sinceStart(env, 69));
       },
     });
     expect(report.culled).toEqual([]);
@@ -95,13 +97,13 @@ describe('the reaper', () => {
     const kept = await jobs.get(env);
     expect(kept.desiredState).toBe('running');
     expect(kept.generation).toBe(env.generation);
-    expect(kept.status.lastActivityAt).toBe(after(env, 69).toISOString());
+    expect(kept.status.lastActivityAt).toBe(sinceStart(env, 69).toISOString());
   });
 
   it('culls at the maximum lifetime however active the environment is', async () => {
     const { env } = envs[3]!;
-    await jobs.services.environments.recordActivity(env, after(env, 12 * 60 - 2));
-    const report = await jobs.reap(after(env, 12 * 60), [env.id]);
+    await jobs.services.environments.recordActivity(env, sinceStart(env, 12 * 60 - 2));
+    const report = await jobs.reap(sinceStart(env, 12 * 60), [env.id]);
     expect(report.culled).toEqual([{ envId: env.id, reason: 'MaxLifetime' }]);
     const culled = await jobs.get(env);
     expect(culled.desiredState).toBe('stopped');
