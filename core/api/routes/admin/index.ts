@@ -4,6 +4,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AdminDeps } from '../../../admin/deps.js';
 import { requireScope } from '../../../auth/principal.js';
+import { newId } from '../../../auth/secrets.js';
 import type { AppEnv } from '../../context.js';
 import { validationHook } from '../../validation.js';
 import { adminActivityRoutes } from './activity.js';
@@ -17,7 +18,23 @@ export type { AdminDeps };
 export function adminRoutes(deps: AdminDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', async (c, next) => {
-    requireScope(c.get('principal'), 'admin');
+    const principal = c.get('principal');
+    try {
+      requireScope(principal, 'admin');
+    } catch (err) {
+      // Someone without the right tried administration: that belongs in the trail.
+      await deps.audit.record({
+        id: newId(),
+        at: deps.now().toISOString(),
+        actorId: principal.userId,
+        action: 'admin.denied',
+        target: `${c.req.method} ${c.req.path}`.slice(0, 300),
+        result: 'failure',
+        requestId: c.get('requestId'),
+        detail: principal.via === 'token' ? 'token' : 'session',
+      });
+      throw err;
+    }
     await next();
   });
   app.route('/', adminTemplateRoutes(deps));
