@@ -9,6 +9,7 @@ import type { Auth } from '../auth/index.js';
 import type { Config } from '../config.js';
 import { platformClientAddress } from './client-address.js';
 import type { AppEnv } from './context.js';
+import { auditActions } from './middleware/audit-actions.js';
 import { auditSignIn } from './middleware/audit-sign-in.js';
 import { authenticate } from './middleware/authenticate.js';
 import { requireSameOrigin } from './middleware/same-origin.js';
@@ -181,6 +182,16 @@ export function createApp(deps: AppDeps) {
   ]) {
     app.use(prefix, ...guard);
     app.use(`${prefix}/*`, ...guard);
+  }
+  if (deps.admin) {
+    const audit = auditActions({
+      audit: deps.admin.audit,
+      now,
+      log: (message, fields) => log('error', message, fields),
+    });
+    // '/x/*' also matches '/x' itself: one registration each, so one record per request.
+    app.use('/api/v1/environments/*', audit);
+    app.use('/api/v1/me/tokens/*', audit);
   }
   app.route('/api/v1/me', meRoutes({ auth: deps.auth }));
   app.route('/api/v1', environmentRoutes({ ...deps.environments, users: deps.auth.users }));
