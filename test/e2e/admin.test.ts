@@ -143,9 +143,13 @@ describe('an operator runs the lab', () => {
     expect(story).toEqual([
       'template.create success',
       'user.create success',
+      'environment.create failure', // the free user's try at the pro template
       'user.create success',
+      'environment.create success',
       'settings.update success',
+      'environment.create failure', // beyond the lowered limit
       'user.disable success',
+      'environment.start failure', // the disabled user's next request
     ]);
     expect(log.body.items.some((e) => e.action === 'auth.sign-in' && e.result === 'success')).toBe(
       true,

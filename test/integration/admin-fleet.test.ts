@@ -182,13 +182,28 @@ describe('the audit log', () => {
     const onBen = await (
       await call(`/api/v1/admin/activity?target=environment:${benEnv}`, { jar: admin.jar })
     ).json();
-    expect(onBen.items).toHaveLength(3);
+    expect(onBen.items.map((e: { action: string }) => e.action)).toEqual([
+      'environment.delete',
+      'environment.start',
+      'environment.stop',
+      'environment.create',
+    ]);
     const byBen = await (
       await call(`/api/v1/admin/activity?actorId=${ben.id}`, { jar: admin.jar })
     ).json();
-    expect(byBen.items.filter((e: { action: string }) => !e.action.startsWith('auth.'))).toEqual(
-      [],
-    );
+    // Ben's own actions are in the trail too: his launch, and his refused try at administration.
+    expect(
+      byBen.items
+        .filter((e: { action: string }) => !e.action.startsWith('auth.'))
+        .map((e: { action: string; target: string; result: string }) => [
+          e.action,
+          e.target,
+          e.result,
+        ]),
+    ).toEqual([
+      ['admin.denied', `POST /api/v1/admin/environments/${annEnv}/stop`, 'failure'],
+      ['environment.create', `environment:${benEnv}`, 'success'],
+    ]);
 
     // A day later: a new action lands in the next day's partition; pages walk back across days.
     t.clock.advance(24 * 3600_000);
