@@ -1,9 +1,13 @@
 // `npm run bench`: every benchmark, one after the other (they share two cores), with their numbers.
 import { benchEnvironments, formatEnvironmentBench } from './environments.js';
 import { benchKubesim, formatKubesimBench } from './kubesim.js';
+import { benchReconciler, formatReconcilerBench } from './reconciler.js';
 
 const started = performance.now();
 console.log(formatKubesimBench(await benchKubesim()));
 console.log(formatEnvironmentBench(await benchEnvironments()));
+console.log(
+  formatReconcilerBench(await benchReconciler(Number(process.env.BENCH_RECONCILER_N ?? 10_000))),
+);
 console.log(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exit(0);
