@@ -295,7 +295,10 @@ export const defaultTiers = {
 
 export const Settings = z.object({
   maxRunningGlobal: z.number().int().min(0).default(100),
-  tiers: z.record(z.string().min(1).max(40), TierLimits).default(defaultTiers),
+  // A fresh copy each time: a caller editing the defaults must not edit them for everyone.
+  tiers: z
+    .record(z.string().min(1).max(40), TierLimits)
+    .default(() => structuredClone(defaultTiers)),
   cullWarningMinutes: z.number().int().min(0).default(10),
   dataRetentionDays: z.number().int().min(0).default(7),
 });
