@@ -12,7 +12,7 @@ import { changeEnvironment } from '../environment/lifecycle.js';
 import type { Environment } from '../environment/model.js';
 import { NotFound, ValidationFailed } from '../errors.js';
 import { EnvironmentChanged } from '../store/environments.js';
-import type { User } from '../store/users.js';
+import { normalizeEmail, type User } from '../store/users.js';
 import { type Actor, audited } from './audited.js';
 import type { AdminDeps } from './deps.js';
 import { SelfLockout } from './errors.js';
@@ -45,7 +45,7 @@ export function createLocalUser(
   return audited(
     deps,
     actor,
-    { action: 'user.create', target: `email:${input.email}` },
+    { action: 'user.create', target: `email:${normalizeEmail(input.email)}` },
     async () => {
       if (!deps.localAccountsEnabled) throw new LocalAccountsDisabled();
       await checkTier(deps, input.tier);

@@ -35,6 +35,12 @@ describe('creating a local account', () => {
       mustChangePassword: true,
     });
     expect(body.temporaryPassword).toHaveLength(20);
+    const trail = await t.services.audit.list(
+      { limit: 1, filter: { action: 'user.create' } },
+      t.clock.now,
+    );
+    expect(trail.items[0]).toMatchObject({ actorId: admin.id, target: 'email:ada@lab.test' });
+    expect(JSON.stringify(trail)).not.toContain(body.temporaryPassword);
     const stored = await t.auth.users.get(body.user.id);
     expect(stored?.passwordHash).not.toContain(body.temporaryPassword);
 
