@@ -3,6 +3,8 @@
 // and culls what is idle or over its lifetime by writing desiredState=stopped
 // — conditional on no newer activity, so a racing heartbeat wins — then
 // enqueues the intent. It never touches a volume: stopping keeps it.
+
+import { newId } from '../auth/secrets.js';
 import type { Environment, Settings, TierLimits } from '../environment/model.js';
 import { tierLimits } from '../environment/policies.js';
 import {
@@ -13,6 +15,7 @@ import {
   strictestLimits,
 } from '../environment/reaper.js';
 import type { IntentQueue } from '../queue/publisher.js';
+import type { AuditStore } from '../store/audit.js';
 import type { CatalogStore } from '../store/catalog.js';
 import { EnvironmentChanged, type EnvironmentStore } from '../store/environments.js';
 import type { UserStore } from '../store/users.js';
@@ -38,6 +41,8 @@ export interface ReaperDeps {
   catalog: Pick<CatalogStore, 'settings'>;
   users: Pick<UserStore, 'get'>;
   queue: Pick<IntentQueue, 'publish'>;
+  /** Each cull is recorded in the audit log, beside the Culled condition on the environment. */
+  audit?: Pick<AuditStore, 'record'>;
   now: () => Date;
   log?: (message: string, fields: Record<string, unknown>) => void;
   options?: Partial<ReaperOptions>;
@@ -162,6 +167,16 @@ async function carryOut(
       { unlessActiveSince: true },
     );
     report.culled.push({ envId: env.id, reason: decision.reason });
+    const record = culled.status.conditions.find((c) => c.type === 'Culled');
+    await deps.audit?.record({
+      id: newId(),
+      at: now.toISOString(),
+      actorId: 'system',
+      action: 'environment.cull',
+      target: `environment:${env.id}`,
+      result: 'success',
+      detail: `${decision.reason}: ${record?.message ?? ''}`,
+    });
     log('environment culled', {
       envId: env.id,
       ownerId: env.ownerId,

@@ -13,6 +13,8 @@
 // checking stable environments less often would save almost nothing while
 // delaying repairs. Transitional ones are polled by the provisioner itself
 // (every few seconds); the reconciler only steps in when they are stuck.
+
+import { newId } from '../auth/secrets.js';
 import type { ClusterClient, KubeObject } from '../cluster/client.js';
 import { MANAGED_BY } from '../cluster/manifests.js';
 import {
@@ -27,6 +29,7 @@ import type { Environment } from '../environment/model.js';
 import type { PlanOptions } from '../environment/planner.js';
 import { reconcileDecision, recount } from '../environment/reconcile.js';
 import type { IntentQueue } from '../queue/publisher.js';
+import type { AuditStore } from '../store/audit.js';
 import type { EnvironmentStore } from '../store/environments.js';
 import type { OrphanVolumeStore } from '../store/orphans.js';
 import { SHARD_COUNT } from '../store/table.js';
@@ -66,6 +69,8 @@ export interface ReconcilerDeps {
   orphanVolumes: Pick<OrphanVolumeStore, 'replace'>;
   cluster: Pick<ClusterClient, 'list' | 'delete'>;
   queue: Pick<IntentQueue, 'publish'>;
+  /** Orphans deleted and counters corrected are recorded in the audit log. */
+  audit?: Pick<AuditStore, 'record'>;
   now: () => Date;
   /** The provisioner's: the same options plan the same status. */
   planOptions?: PlanOptions;
@@ -191,6 +196,9 @@ async function cleanOrphans(
     } as KubeObject);
     report.orphanComputeDeleted.push(orphan);
     log('reconciler: orphaned object deleted', { ...orphan });
+    await audited(deps, now, 'environment.orphan-delete', `environment:${orphan.envId}`, {
+      detail: `${orphan.kind} ${orphan.namespace}/${orphan.name} (created ${orphan.createdAt ?? '?'}) had no live environment`,
+    });
   }
   report.orphanVolumes = candidates.volumes.filter((v) => !existing.has(v.envId));
   if (report.orphanVolumes.length)
@@ -238,6 +246,9 @@ async function recountCounters(
     if (seen.running === exact.running && seen.total === exact.total) continue;
     if (await deps.environments.correctCounters(ownerId, seen, exact)) {
       report.countersCorrected.push({ ownerId, from: seen, to: exact });
+      await audited(deps, now, 'quota.recount', `user:${ownerId}`, {
+        detail: `counters ${JSON.stringify(seen)} corrected to ${JSON.stringify(exact)}`,
+      });
       log('reconciler: quota counters corrected', {
         level: 'warn',
         ownerId,
@@ -261,4 +272,22 @@ async function recountCounters(
       to: expected.globalRunning,
     });
   }
+}
+
+function audited(
+  deps: ReconcilerDeps,
+  now: Date,
+  action: string,
+  target: string,
+  extra: { detail: string },
+) {
+  return deps.audit?.record({
+    id: newId(),
+    at: now.toISOString(),
+    actorId: 'system',
+    action,
+    target,
+    result: 'success',
+    ...extra,
+  });
 }

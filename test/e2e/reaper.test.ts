@@ -52,6 +52,15 @@ describe('the reaper', () => {
     });
     expect(pvc).toBeDefined();
     expect((await jobs.services.environments.usage(env.ownerId)).running).toBe(0);
+    // The decision is in the audit log too (recorded at the reaper's clock).
+    const trail = await jobs.services.audit.list(
+      { limit: 10, filter: { target: `environment:${env.id}` } },
+      sinceStart(env, 61),
+    );
+    expect(trail.items).toContainEqual(
+      expect.objectContaining({ actorId: 'system', action: 'environment.cull', result: 'success' }),
+    );
+    expect(trail.items[0]!.detail).toContain('Idle: No activity since');
   });
 
   it('keeps an environment whose heartbeats arrive; a heartbeat clears the warning', async () => {

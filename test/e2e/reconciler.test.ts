@@ -77,6 +77,33 @@ describe('the reconciler', () => {
     );
   });
 
+  it('finishes the work of a worker that crashed between objects', async () => {
+    // As if the provisioner died after the Deployment and before the Service and the policy.
+    const env = envs[1]!;
+    const ref = (apiVersion: string, kind: string) => ({
+      apiVersion,
+      kind,
+      metadata: { name: env.id, namespace: `lab-${env.ownerId}` },
+    });
+    await jobs.cluster.delete(ref('v1', 'Service'));
+    await jobs.cluster.delete(ref('networking.k8s.io/v1', 'NetworkPolicy'));
+    const report = await jobs.reconcile(minutesFromNow(1));
+    expect(report.enqueued).toContainEqual({
+      envId: env.id,
+      why: 'drift',
+      actions: ['applyNetworkPolicy', 'applyService'],
+    });
+    await eventually(
+      'the service and the policy to be back',
+      async () =>
+        Promise.all([
+          jobs.cluster.read(ref('v1', 'Service')),
+          jobs.cluster.read(ref('networking.k8s.io/v1', 'NetworkPolicy')),
+        ]),
+      ([service, policy]) => service !== undefined && policy !== undefined,
+    );
+  });
+
   it('repairs a lost SQS message: an intent stored but never sent', async () => {
     const env = await jobs.get(envs[2]!);
     const settings = await jobs.services.catalog.settings();

@@ -48,6 +48,7 @@ export async function jobsFor(_platform: LocalPlatform): Promise<Jobs> {
       reapEnvironments({
         catalog: services.catalog,
         queue: services.queue,
+        audit: services.audit,
         users: services.auth.users,
         environments: {
           runningPage: async (opts) => {
