@@ -18,21 +18,27 @@ export async function principalOf(c: Context, auth: Auth): Promise<Principal> {
   }
   const cookie = accessCookie(c);
   if (!cookie) throw new Unauthenticated();
+  let claims: Awaited<ReturnType<typeof auth.accessTokens.verify>>;
   try {
-    const claims = await auth.accessTokens.verify(cookie);
-    return {
-      userId: claims.sub,
-      role: claims.role,
-      via: 'session',
-      scopes: sessionScopes(claims.role),
-      sessionId: claims.sid,
-      ...(claims.mustChangePassword ? { mustChangePassword: true } : {}),
-    };
+    claims = await auth.accessTokens.verify(cookie);
   } catch (err) {
     if (err instanceof InvalidAccessToken)
       throw new Unauthenticated('The session expired; refresh it or sign in again.');
     throw err;
   }
+  // One read of the user per API request: a disabled account or a changed role
+  // takes effect at once, not when the access token expires. (/auth/verify, the
+  // hot path of environment traffic, does not come through here.)
+  const user = await auth.users.get(claims.sub);
+  if (!user || user.disabled) throw new Unauthenticated('This account is disabled.');
+  return {
+    userId: user.id,
+    role: user.role,
+    via: 'session',
+    scopes: sessionScopes(user.role),
+    sessionId: claims.sid,
+    ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
+  };
 }
 
 /**
