@@ -9,7 +9,8 @@
 //
 // Like Lambda with ReportBatchItemFailures: the handler returns
 // { batchItemFailures } for partial failure; a throw fails the whole batch.
-// One poller, one batch at a time (Lambda runs several pollers in parallel).
+// `concurrency` pollers run side by side, each one batch at a time, as Lambda
+// runs several concurrent invocations up to the mapping's maximum concurrency.
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -35,6 +36,8 @@ export interface SqsEventSourceOptions {
   region?: string;
   /** Name in the Lambda context. Default: `<queue name>-consumer`. */
   functionName?: string;
+  /** Concurrent pollers (invocations), like the mapping's maximum concurrency. Default 1. */
+  concurrency?: number;
   log?: (msg: string) => void;
 }
 
@@ -106,7 +109,7 @@ export function startSqsEventSource(opts: SqsEventSourceOptions): { stop(): Prom
     }
   };
 
-  const loop = (async () => {
+  const poll = async () => {
     while (!polling.signal.aborted) {
       let messages: Message[];
       try {
@@ -119,12 +122,13 @@ export function startSqsEventSource(opts: SqsEventSourceOptions): { stop(): Prom
       }
       if (messages.length > 0) await deliver(messages);
     }
-  })();
+  };
+  const loops = Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, poll);
 
   return {
     async stop() {
       polling.abort();
-      await loop;
+      await Promise.all(loops);
     },
   };
 }

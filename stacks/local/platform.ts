@@ -74,6 +74,7 @@ const REGION = 'us-east-1';
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const MAX_RECEIVE_COUNT = 5;
 const VISIBILITY_TIMEOUT_SECONDS = 30;
+const PROVISIONER_CONCURRENCY = 5;
 
 export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<LocalPlatform> {
   const log = opts.log ?? (() => {});
@@ -166,6 +167,8 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
       queueArn: queues.queueArn,
       handler: provisioner.handler,
       batchSize: 10,
+      // As stacks/jobs.ts: bounded concurrency keeps the Kubernetes API's load bounded.
+      concurrency: PROVISIONER_CONCURRENCY,
       region: REGION,
       log,
     });

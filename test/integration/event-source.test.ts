@@ -250,4 +250,34 @@ describe('SQS event source through fauxqs', () => {
     expect(finished).toBe(true);
     expect(await messagesLeft(queues.queueUrl)).toBe(0);
   });
+
+  it('runs `concurrency` invocations side by side, each message handled once', async () => {
+    const queues = await newQueues();
+    let inFlight = 0;
+    let most = 0;
+    const seen: string[] = [];
+    const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 300));
+      seen.push(...event.Records.map((r) => r.body));
+      inFlight--;
+      return { batchItemFailures: [] };
+    };
+    const bodies = Array.from({ length: 12 }, (_, i) => `c${i}`);
+    const source = startSqsEventSource({
+      sqs,
+      ...queues,
+      handler,
+      batchSize: 1,
+      concurrency: 3,
+      log: () => {},
+    });
+    await send(queues.queueUrl, bodies.slice(0, 6));
+    await send(queues.queueUrl, bodies.slice(6));
+    await waitFor(() => seen.length >= bodies.length);
+    await source.stop();
+    expect(most).toBe(3);
+    expect(seen.sort()).toEqual([...bodies].sort());
+  });
 });
