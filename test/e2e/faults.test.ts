@@ -15,7 +15,7 @@ interface Env {
   id: string;
   ownerId: string;
   volume: { name: string };
-  status: { phase: string };
+  status: { phase: string; failure: { reason: string; message: string } | null };
 }
 
 /** A small seeded generator: the same faults on every run. */
@@ -61,8 +61,13 @@ describe('a flaky cluster', () => {
             return { user, env: res.body };
           }),
         );
-        const phaseOf = async (e: (typeof envs)[number]) =>
-          (await e.user.json<Env>(`/api/v1/environments/${e.env.id}`)).body.status.phase;
+        // The phase, and for a failure its reason and message, so a timeout says why.
+        const phaseOf = async (e: (typeof envs)[number]) => {
+          const { status } = (await e.user.json<Env>(`/api/v1/environments/${e.env.id}`)).body;
+          return status.failure
+            ? `${status.phase}: ${status.failure.reason} ${status.failure.message}`
+            : status.phase;
+        };
         const all = (phase: string) =>
           eventually(
             `all ${phase}`,
