@@ -28,6 +28,7 @@ import {
 import type { Environment } from '../environment/model.js';
 import type { PlanOptions } from '../environment/planner.js';
 import { reconcileDecision, recount } from '../environment/reconcile.js';
+import type { Intent } from '../queue/intent.js';
 import type { IntentQueue } from '../queue/publisher.js';
 import type { AuditStore } from '../store/audit.js';
 import type { EnvironmentStore } from '../store/environments.js';
@@ -68,7 +69,7 @@ export interface ReconcilerDeps {
   >;
   orphanVolumes: Pick<OrphanVolumeStore, 'replace'>;
   cluster: Pick<ClusterClient, 'list' | 'delete'>;
-  queue: Pick<IntentQueue, 'publish'>;
+  queue: Pick<IntentQueue, 'publishMany'>;
   /** Orphans deleted and counters corrected are recorded in the audit log. */
   audit?: Pick<AuditStore, 'record'>;
   now: () => Date;
@@ -108,6 +109,7 @@ export async function reconcileCluster(deps: ReconcilerDeps): Promise<ReconcileR
     countersCorrected: [],
   };
 
+  const intents: Intent[] = [];
   for (const env of envs) {
     const observed = observedFor(env, snapshot.objectsOf(env));
     const repair = reconcileDecision(env, observed, now, {
@@ -115,7 +117,7 @@ export async function reconcileCluster(deps: ReconcilerDeps): Promise<ReconcileR
       planOptions: deps.planOptions,
     });
     if (repair?.type === 'enqueue') {
-      await deps.queue.publish({ envId: env.id, ownerId: env.ownerId, generation: env.generation });
+      intents.push({ envId: env.id, ownerId: env.ownerId, generation: env.generation });
       report.enqueued.push({ envId: env.id, why: repair.why, actions: repair.actions });
       log('reconciler: environment enqueued', {
         envId: env.id,
@@ -128,6 +130,8 @@ export async function reconcileCluster(deps: ReconcilerDeps): Promise<ReconcileR
     }
   }
 
+  // Ten per SendMessageBatch: a wiped cluster means one intent per environment.
+  if (intents.length) await deps.queue.publishMany(intents);
   await cleanOrphans(deps, listed, envs, now, options, report, log);
   await recountCounters(deps, envs, globalBefore, now, options, report, log);
   return report;

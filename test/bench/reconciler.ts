@@ -178,7 +178,7 @@ export async function benchReconciler(n = 10_000): Promise<ReconcilerBenchResult
     };
 
     // Intents are counted from the reports; nothing is sent (no provisioner runs during the bench).
-    const queue = { publish: async () => true };
+    const queue = { publish: async () => true, publishMany: async (i: unknown[]) => i.length };
     const reconcilerDeps = {
       environments: services.environments,
       orphanVolumes: new OrphanVolumeStore(services.doc, config.tableName),
