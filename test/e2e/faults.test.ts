@@ -40,6 +40,11 @@ describe('a flaky cluster', () => {
       settings.tiers.pro = { ...settings.tiers.pro!, maxRunning: LIFECYCLES, maxTotal: LIFECYCLES };
       await services.catalog.saveSettings(settings, undefined);
       const user = await createUser(ctx.platform, { tier: 'pro' });
+      // Room on the 3 simulated nodes for every environment at once (0.5 CPU, 512 MiB each).
+      await sim.simulation.setNodeCapacity({
+        cpu: String(Math.ceil(LIFECYCLES / 6) + 2),
+        memory: `${LIFECYCLES}Gi`,
+      });
       sim.faults.random = mulberry32(42);
       sim.faults.add({ verb: '*', resource: '*', status: 500, probability: 0.15 });
       sim.faults.add({
