@@ -124,8 +124,8 @@ describe('an operator runs the lab', () => {
       name: stopped.volume.name,
     });
     expect(pvc.status?.phase).toBe('Bound');
-    // Every route that reads the user refuses at once; the rest when the access cookie
-    // (ACCESS_TOKEN_TTL_SECONDS) expires, since refreshing it is refused.
+    // Every API request reads the user: all refuse at once, and refreshing is refused.
+    expect((await pro.request('/api/v1/environments')).status).toBe(401);
     expect((await pro.request('/api/v1/templates')).status).toBe(401);
     expect(
       (await pro.request(`/api/v1/environments/${envId}/start`, { method: 'POST' })).status,
@@ -149,7 +149,7 @@ describe('an operator runs the lab', () => {
       'settings.update success',
       'environment.create failure', // beyond the lowered limit
       'user.disable success',
-      'environment.start failure', // the disabled user's next request
+      // The disabled user's next request is refused at authentication, before any action.
     ]);
     expect(log.body.items.some((e) => e.action === 'auth.sign-in' && e.result === 'success')).toBe(
       true,
