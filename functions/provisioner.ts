@@ -4,7 +4,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ClusterClient } from '../core/cluster/client.js';
 import { convergeEnvironment } from '../core/cluster/converge.js';
-import { environmentUrl, loadKubeConfig } from '../core/cluster/kubeconfig.js';
+import { loadKubeConfig, planOptionsFrom } from '../core/cluster/kubeconfig.js';
 import { loadConfig } from '../core/config.js';
 import { parseIntent } from '../core/queue/intent.js';
 import { retryLater } from '../core/queue/retry.js';
@@ -19,10 +19,7 @@ const deps = {
   cluster: new ClusterClient(loadKubeConfig(config)),
   queue: services.queue,
   now: services.now,
-  planOptions: {
-    url: (envId: string) => environmentUrl(config, envId),
-    deadlines: { pollSeconds: config.provisionerPollSeconds },
-  },
+  planOptions: planOptionsFrom(config),
 };
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -1,7 +1,7 @@
 // Lambda entry point of the reconciler (every minute): repairs drift between
 // DynamoDB and the cluster (core/jobs/reconciler.ts).
 import { ClusterClient } from '../core/cluster/client.js';
-import { environmentUrl, loadKubeConfig } from '../core/cluster/kubeconfig.js';
+import { loadKubeConfig, planOptionsFrom } from '../core/cluster/kubeconfig.js';
 import { loadConfig } from '../core/config.js';
 import { reconcileCluster } from '../core/jobs/reconciler.js';
 import { createServices } from '../core/services.js';
@@ -13,11 +13,7 @@ const deps = {
   ...services,
   orphanVolumes: new OrphanVolumeStore(services.doc, config.tableName),
   cluster: new ClusterClient(loadKubeConfig(config)),
-  // The provisioner's plan options: the same inputs must plan the same status.
-  planOptions: {
-    url: (envId: string) => environmentUrl(config, envId),
-    deadlines: { pollSeconds: config.provisionerPollSeconds },
-  },
+  planOptions: planOptionsFrom(config),
 };
 
 export const handler = () => reconcileCluster(deps);

@@ -24,3 +24,13 @@ export function environmentUrl(config: Pick<Config, 'environmentsDomain'>, envId
   const local = /(^|\.)localhost(:\d+)?$/.test(config.environmentsDomain);
   return `${local ? 'http' : 'https'}://${envId}.${config.environmentsDomain}/`;
 }
+
+/** The planner's inputs from configuration: the provisioner and the reconciler must plan alike. */
+export function planOptionsFrom(
+  config: Pick<Config, 'environmentsDomain' | 'provisionerPollSeconds'>,
+) {
+  return {
+    url: (envId: string) => environmentUrl(config, envId),
+    deadlines: { pollSeconds: config.provisionerPollSeconds },
+  };
+}
