@@ -70,10 +70,17 @@ export async function signIn(apiUrl: string, email: string, password: string): P
     }
     return res;
   };
+  // As the dashboard does: an expired access cookie is refreshed once and the call retried.
+  const withRefresh: Session['request'] = async (path, init) => {
+    const res = await request(path, init);
+    if (res.status !== 401 || path.startsWith('/auth/')) return res;
+    const refreshed = await request('/auth/refresh', { method: 'POST' });
+    return refreshed.ok ? request(path, init) : res;
+  };
   const session: Session = {
-    request,
+    request: withRefresh,
     async json(path, init) {
-      const res = await request(path, init);
+      const res = await withRefresh(path, init);
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined, res } as never;
     },
