@@ -18,7 +18,10 @@ export interface Session {
 }
 
 /** Starts the platform (no web server) before the file's tests; fields are filled in by beforeAll. */
-export function setupPlatform(): { platform: LocalPlatform; admin: Session } {
+export function setupPlatform(opts: { scheduleEveryMs?: number } = {}): {
+  platform: LocalPlatform;
+  admin: Session;
+} {
   const ctx = {} as { platform: LocalPlatform; admin: Session };
   const stateDir = mkdtempSync(join(tmpdir(), 'lablease-e2e-'));
   beforeAll(async () => {
@@ -29,7 +32,8 @@ export function setupPlatform(): { platform: LocalPlatform; admin: Session } {
       persist: false,
       cluster: 'kubesim',
       kubeletDelays: 'zero',
-      scheduleEveryMs: 3_600_000,
+      // The reaper and reconciler stay out of the way unless a test wants them running.
+      scheduleEveryMs: opts.scheduleEveryMs ?? 3_600_000,
     });
     const admin = ctx.platform.bootstrapAdmin!;
     const session = await signIn(ctx.platform.apiUrl, admin.email, admin.password);
