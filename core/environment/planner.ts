@@ -559,7 +559,11 @@ function planStopped(ctx: Ctx): Plan {
       ? [{ type: 'scaleDeployment', replicas: 0 }]
       : [];
   const podsLeft = observed.pods.some((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
-  const stopped = !actions.length && !podsLeft && (deployment?.readyReplicas ?? 0) === 0;
+  // Until the deployment controller has seen the scale-down, a pod it is about
+  // to create (or not yet delete) may still appear: not Stopped yet.
+  const caughtUp = !deployment || (deployment.observedGeneration ?? 0) >= deployment.generation;
+  const stopped =
+    !actions.length && !podsLeft && caughtUp && (deployment?.readyReplicas ?? 0) === 0;
   let conditions = dropPodConditions(prev.conditions);
   conditions = setCondition(
     conditions,

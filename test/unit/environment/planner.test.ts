@@ -620,6 +620,24 @@ describe('plan: failing fast', () => {
 });
 
 describe('plan: stopped', () => {
+  it('is not Stopped before the deployment controller has seen the scale-down', () => {
+    const env = started({ desiredState: 'stopped', generation: 2 });
+    const [lagging, caughtUp] = run(env, [
+      // Replicas 0 applied (generation 2), but the controller still acts on generation 1: no pod yet, one may come.
+      [
+        5,
+        cluster({ deployment: deployment({ replicas: 0, generation: 2, observedGeneration: 1 }) }),
+      ],
+      [
+        6,
+        cluster({ deployment: deployment({ replicas: 0, generation: 2, observedGeneration: 2 }) }),
+      ],
+    ]);
+    expect(lagging!.status.phase).toBe('Stopping');
+    expect(lagging!.requeueAfterSeconds).toBeDefined();
+    expect(caughtUp!.status.phase).toBe('Stopped');
+  });
+
   it('cancels a start: scale to 0, Stopping until the pod is gone, then Stopped', () => {
     const env = started({ desiredState: 'stopped', generation: 2 });
     const [scale, draining, stopped] = run(env, [
