@@ -52,48 +52,72 @@ export interface AccessTokenOptions {
   now?: () => Date;
 }
 
-export class AccessTokens {
+/**
+ * The platform's Ed25519 key set, imported once: the first key signs, all
+ * verify. Access tokens, environment cookies and activity tokens all sign
+ * with it; each kind has its own audience (and `typ`), so one never passes
+ * for another.
+ */
+export class SigningKeys {
   private constructor(
     private readonly signing: { kid: string; key: CryptoKey },
     private readonly verifying: Map<string, CryptoKey>,
-    private readonly opts: AccessTokenOptions,
   ) {}
 
-  static async create(opts: AccessTokenOptions): Promise<AccessTokens> {
-    if (opts.keys.length === 0) throw new Error('at least one signing key is required');
+  static async create(keys: JWK[]): Promise<SigningKeys> {
+    if (keys.length === 0) throw new Error('at least one signing key is required');
     const verifying = new Map<string, CryptoKey>();
     let signing: { kid: string; key: CryptoKey } | undefined;
-    for (const raw of opts.keys) {
+    for (const raw of keys) {
       const jwk = PrivateJwk.parse(raw);
       const { d: _private, ...publicJwk } = jwk;
       verifying.set(jwk.kid, (await importJWK(publicJwk, ACCESS_TOKEN_ALG)) as CryptoKey);
       signing ??= { kid: jwk.kid, key: (await importJWK(jwk, ACCESS_TOKEN_ALG)) as CryptoKey };
     }
-    return new AccessTokens(signing!, verifying, opts);
+    return new SigningKeys(signing!, verifying);
   }
 
-  private now() {
-    return Math.floor((this.opts.now?.() ?? new Date()).getTime() / 1000);
+  /** Signs `claims` (with iat/nbf/exp when `times` is given; without, the token is deterministic). */
+  sign(
+    claims: JWTPayload,
+    opts: {
+      subject: string;
+      issuer: string;
+      audience: string;
+      typ?: string;
+      times?: { iat: number; ttlSeconds: number };
+    },
+  ): Promise<string> {
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: this.signing.kid, typ: opts.typ ?? 'JWT' })
+      .setSubject(opts.subject)
+      .setIssuer(opts.issuer)
+      .setAudience(opts.audience);
+    if (opts.times) {
+      const { iat, ttlSeconds } = opts.times;
+      jwt
+        .setIssuedAt(iat)
+        .setNotBefore(iat)
+        .setExpirationTime(iat + ttlSeconds);
+    }
+    return jwt.sign(this.signing.key);
   }
 
-  sign(claims: AccessClaims): Promise<string> {
-    const iat = this.now();
-    return new SignJWT({
-      role: claims.role,
-      sid: claims.sid,
-      ...(claims.mustChangePassword ? { chg: true } : {}),
-    })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: this.signing.kid, typ: 'JWT' })
-      .setSubject(claims.sub)
-      .setIssuer(this.opts.issuer)
-      .setAudience(this.opts.audience)
-      .setIssuedAt(iat)
-      .setNotBefore(iat)
-      .setExpirationTime(iat + this.opts.ttlSeconds)
-      .sign(this.signing.key);
-  }
-
-  async verify(token: string): Promise<AccessClaims> {
+  /**
+   * The payload of a token signed by one of our keys, with the algorithm
+   * pinned and the key found by `kid` only. Throws InvalidAccessToken.
+   * `audience` undefined leaves the audience to the caller (which must check it).
+   */
+  async verify(
+    token: string,
+    opts: {
+      issuer: string;
+      audience?: string;
+      typ?: string;
+      requiredClaims?: string[];
+      currentDate?: Date;
+    },
+  ): Promise<JWTPayload> {
     try {
       const { payload } = await jwtVerify(
         token,
@@ -104,20 +128,60 @@ export class AccessTokens {
         },
         {
           algorithms: [ACCESS_TOKEN_ALG],
-          issuer: this.opts.issuer,
-          audience: this.opts.audience,
-          requiredClaims: ['sub', 'iat', 'exp'],
-          currentDate: this.opts.now?.(),
+          issuer: opts.issuer,
+          ...(opts.audience !== undefined ? { audience: opts.audience } : {}),
+          requiredClaims: opts.requiredClaims ?? ['sub', 'iat', 'exp'],
+          currentDate: opts.currentDate,
           clockTolerance: 5,
-          typ: 'JWT',
+          typ: opts.typ ?? 'JWT',
         },
       );
-      return parseClaims(payload);
+      return payload;
     } catch (err) {
       if (err instanceof InvalidAccessToken) throw err;
       if (err instanceof joseErrors.JOSEError) throw new InvalidAccessToken(err.code);
       throw err;
     }
+  }
+}
+
+export class AccessTokens {
+  private constructor(
+    readonly keys: SigningKeys,
+    private readonly opts: AccessTokenOptions,
+  ) {}
+
+  static async create(opts: AccessTokenOptions): Promise<AccessTokens> {
+    return new AccessTokens(await SigningKeys.create(opts.keys), opts);
+  }
+
+  private now() {
+    return Math.floor((this.opts.now?.() ?? new Date()).getTime() / 1000);
+  }
+
+  sign(claims: AccessClaims): Promise<string> {
+    return this.keys.sign(
+      {
+        role: claims.role,
+        sid: claims.sid,
+        ...(claims.mustChangePassword ? { chg: true } : {}),
+      },
+      {
+        subject: claims.sub,
+        issuer: this.opts.issuer,
+        audience: this.opts.audience,
+        times: { iat: this.now(), ttlSeconds: this.opts.ttlSeconds },
+      },
+    );
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    const payload = await this.keys.verify(token, {
+      issuer: this.opts.issuer,
+      audience: this.opts.audience,
+      currentDate: this.opts.now?.(),
+    });
+    return parseClaims(payload);
   }
 }
 
