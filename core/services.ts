@@ -64,7 +64,7 @@ export async function createServices(
     queue,
     now,
   };
-  const audit = new AuditStore(doc, config.tableName);
+  const audit = new AuditStore(doc, config.tableName, config.auditRetentionDays);
   return {
     config,
     doc,

@@ -36,6 +36,12 @@ export interface AuditFilter {
   action?: string;
 }
 
+/** A time window, both ends inclusive; either may be left open. */
+export interface AuditWindow {
+  since?: Date;
+  until?: Date;
+}
+
 const DAY_MS = 24 * 3600_000;
 const day = (at: Date) => at.toISOString().slice(0, 10);
 const partition = (d: string) => `AUDIT#${d}`;
@@ -81,22 +87,30 @@ export class AuditStore {
    * the next page continues exactly there.
    */
   async list(
-    opts: { limit: number; cursor?: string; filter?: AuditFilter },
+    opts: { limit: number; cursor?: string; filter?: AuditFilter; window?: AuditWindow },
     now: Date,
   ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
-    const oldest = day(new Date(now.getTime() - this.retentionDays * DAY_MS));
+    const { since, until } = opts.window ?? {};
+    const retained = now.getTime() - this.retentionDays * DAY_MS;
+    const oldest = day(new Date(Math.max(retained, since?.getTime() ?? retained)));
+    const newest = until && until < now ? until : now;
     let { d, start } = opts.cursor
       ? decodeCursor(opts.cursor)
-      : { d: day(now), start: undefined as Record<string, unknown> | undefined };
+      : { d: day(newest), start: undefined as Record<string, unknown> | undefined };
     const items: AuditEvent[] = [];
     const filter = filterExpression(opts.filter ?? {});
+    // Sort keys begin with the ISO time, so the window is a key range within each day.
+    const range = {
+      ':from': since ? since.toISOString() : '0',
+      ':to': `${until ? until.toISOString() : '9999'}#~`,
+    };
     // At most one Query per retained day (90 small ones for a filter that matches nothing).
     while (d >= oldest) {
       const { Items = [], LastEvaluatedKey } = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': partition(d), ...filter.values },
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': partition(d), ...range, ...filter.values },
           ...(filter.expression
             ? { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }
             : {}),

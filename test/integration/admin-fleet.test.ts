@@ -230,6 +230,36 @@ describe('the audit log', () => {
     expect(forged.status).toBe(422);
   });
 
+  it('narrows to a time window (since / until, inclusive), across days', async () => {
+    // The test above moved the clock a day on and disabled Ben then.
+    const hour = 3600_000;
+    const at = (ms: number) => new Date(t.clock.now.getTime() + ms).toISOString();
+    const actions = async (query: string) => {
+      const res = await call(`/api/v1/admin/activity?limit=100&${query}`, { jar: admin.jar });
+      expect(res.status).toBe(200);
+      return (await res.json()).items as { action: string; at: string }[];
+    };
+    const recent = await actions(`since=${at(-hour)}`);
+    expect(recent.map((e) => e.action)).toContain('user.disable');
+    expect(recent.map((e) => e.action)).not.toContain('user.create');
+    expect(recent.every((e) => e.at >= at(-hour))).toBe(true);
+    const before = await actions(`until=${at(-12 * hour)}`);
+    expect(before.filter((e) => e.action === 'user.create')).toHaveLength(2);
+    expect(before.map((e) => e.action)).not.toContain('user.disable');
+    const disable = recent.find((e) => e.action === 'user.disable')!;
+    const exactly = await actions(`since=${disable.at}&until=${disable.at}&action=user.disable`);
+    expect(exactly).toHaveLength(1);
+    for (const query of [
+      `since=${at(0)}&until=${at(-hour)}`,
+      'since=yesterday',
+      'until=2026-13-01T00:00:00Z',
+    ]) {
+      const res = await call(`/api/v1/admin/activity?${query}`, { jar: admin.jar });
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+
   it('records sign-ins, refused ones included, and password changes', async () => {
     const wrong = await call('/auth/password', {
       method: 'POST',

@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ TABLE_NAME: '', LABLEASE_CLUSTER: '' }).tableName).toBe('lablease');
   });
 
+  it('keeps audit events 90 days unless AUDIT_RETENTION_DAYS says otherwise', () => {
+    expect(loadConfig({}).auditRetentionDays).toBe(90);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '400' }).auditRetentionDays).toBe(400);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '0' })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: 'forever' })).toThrow(/AUDIT_RETENTION_DAYS/);
+  });
+
   it('names every invalid variable in one error', () => {
     const attempt = () =>
       loadConfig({
