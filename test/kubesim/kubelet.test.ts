@@ -1,7 +1,9 @@
 // Behaviours 10, 11, 16 and 17: the simulated scheduler and kubelet, their
 // scripts, PVC binding and the pod's local HTTP page (through the real client).
+import { once } from 'node:events';
 import type { V1Pod, V1PodCondition } from '@kubernetes/client-node';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { createNamespace, setupTestCluster } from './support.js';
 
 const cluster = setupTestCluster({ kubelet: { servePods: true } });
@@ -440,8 +442,27 @@ describe('the pod page (behaviour 17)', () => {
     const html = await (await fetch(url!)).text();
     expect(html).toContain('Environment e-123');
 
+    // A websocket on any path: first what the page saw, then an echo.
+    const ws = new WebSocket(`${url!.replace('http', 'ws')}socket?x=1`, {
+      headers: { 'x-forwarded-user': 'u-9' },
+    });
+    const messages: string[] = [];
+    ws.on('message', (data) => messages.push(String(data)));
+    await once(ws, 'open');
+    ws.send('ping 1');
+    await vi.waitFor(() => expect(messages).toHaveLength(2));
+    expect(JSON.parse(messages[0]!)).toMatchObject({
+      environment: 'e-123',
+      websocket: true,
+      path: '/socket?x=1',
+      headers: { 'x-forwarded-user': 'u-9' },
+    });
+    expect(messages[1]).toBe('ping 1');
+    const closed = once(ws, 'close');
+
     await cluster.core.deleteNamespacedPod({ namespace: ns, name: 'env-pod' });
     await sim().settle();
     expect(sim().podEndpoint(ns, 'env-pod')).toBeUndefined();
+    await closed; // the pod's websockets go with it
   });
 });

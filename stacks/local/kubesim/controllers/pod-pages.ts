@@ -1,9 +1,13 @@
 // Behaviour 17: a Ready simulated pod can serve a small HTTP page on
 // 127.0.0.1, showing the environment it belongs to, its user, and the
 // headers of the request — so the local stack can route a browser (through
-// its forward-auth gateway) to "the environment" and show what arrived.
-import { createServer, type Server } from 'node:http';
+// its forward-auth gateway) to "the environment" and show what arrived. A
+// websocket upgrade on any path is answered too: the page first sends what it
+// saw of the upgrade request (as JSON), then echoes every message, so a test
+// can prove a websocket through the router.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import type { KubeObject } from '../types.js';
 
 interface Page {
@@ -12,6 +16,7 @@ interface Page {
   namespace: string;
   name: string;
   labels: Record<string, string>;
+  sockets?: WebSocketServer;
   listening?: Promise<void>;
 }
 
@@ -36,6 +41,18 @@ function render(
 </body></html>`;
 }
 
+/** What the page saw of a request, as JSON answers and the websocket's first message carry it. */
+function describe(page: Page, req: IncomingMessage) {
+  return {
+    environment: page.labels['lablease.dev/env'] ?? page.name,
+    user: page.labels['lablease.dev/user'] ?? null,
+    pod: `${page.namespace}/${page.name}`,
+    method: req.method,
+    path: req.url,
+    headers: req.headers,
+  };
+}
+
 export class PodPages {
   private readonly pages = new Map<string, Page>();
 
@@ -57,21 +74,22 @@ export class PodPages {
         const json = (req.headers.accept ?? '').includes('application/json');
         if (json) {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              environment: page.labels['lablease.dev/env'] ?? page.name,
-              user: page.labels['lablease.dev/user'] ?? null,
-              pod: `${page.namespace}/${page.name}`,
-              method: req.method,
-              path: req.url,
-              headers: req.headers,
-            }),
-          );
+          res.end(JSON.stringify(describe(page, req)));
           return;
         }
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
       }),
     };
+    const sockets = new WebSocketServer({ noServer: true });
+    page.server.on('upgrade', (req: IncomingMessage, socket, head) => {
+      socket.on('error', () => socket.destroy());
+      sockets.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => ws.terminate());
+        ws.send(JSON.stringify({ ...describe(page, req), websocket: true }));
+        ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+      });
+    });
+    page.sockets = sockets;
     this.pages.set(uid, page);
     // a page is a convenience: its failures must never take kubesim down
     page.server.on('error', () => this.close(uid));
@@ -90,6 +108,9 @@ export class PodPages {
     if (!page) return;
     this.pages.delete(uid);
     page.server.closeAllConnections?.();
+    // upgraded sockets left the HTTP server's books: a stopped pod drops its websockets too
+    for (const ws of page.sockets?.clients ?? []) ws.terminate();
+    page.sockets?.close();
     page.server.close();
   }
 
