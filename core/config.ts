@@ -2,6 +2,13 @@
 // malformed setting fails at start with "X is required" instead of deep inside
 // a request. Nothing else in core/ reads process.env.
 import { z } from 'zod';
+import {
+  type AuthBackendRef,
+  isSafeBaseUrl,
+  type ObjectRef,
+  parseAuthBackend,
+  parseObjectRef,
+} from './cluster/routes/validate.js';
 
 const optionalUrl = z.url().optional();
 
@@ -30,7 +37,34 @@ const Env = z.object({
     .default('env.localhost'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** The API's public base URL: the issuer of access tokens and the base of OIDC callbacks. */
-  API_URL: z.url().default('http://localhost:8787'),
+  API_URL: z
+    .url()
+    .default('http://localhost:8787')
+    // It reaches proxy configuration (auth-url, extAuth): a plain base URL only.
+    .refine(
+      (s) => isSafeBaseUrl(s.replace(/\/$/, '')),
+      'must be a plain http(s) base URL: lowercase host, optional port and path; no query, fragment, quotes, spaces or ;{}#$',
+    ),
+  /** How environments are routed: Gateway API + Envoy Gateway SecurityPolicy, or ingress-nginx. */
+  LABLEASE_ROUTER: z.enum(['gateway', 'ingress-nginx']).default('gateway'),
+  /** gateway: the Gateway that environments' HTTPRoutes attach to, as <namespace>/<name>. */
+  LABLEASE_GATEWAY: z
+    .string()
+    .refine((s) => parseObjectRef(s) !== undefined, 'must be <namespace>/<name>')
+    .default('lablease-system/lablease'),
+  /** gateway: extAuth's backendRef reaching the API, as <Service|Backend>/<namespace>/<name>:<port>. */
+  LABLEASE_GATEWAY_AUTH_BACKEND: z
+    .string()
+    .refine(
+      (s) => parseAuthBackend(s) !== undefined,
+      'must be <Service|Backend>/<namespace>/<name>:<port>',
+    )
+    .default('Backend/lablease-system/lablease-api:443'),
+  /** ingress-nginx: the IngressClass of environments' Ingresses. */
+  LABLEASE_INGRESS_CLASS: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label')
+    .default('nginx'),
   /** JSON array of private Ed25519 JWKs with a kid; the first signs, all verify. */
   AUTH_SIGNING_KEYS: z
     .string()
@@ -92,6 +126,12 @@ export type Config = {
   environmentsDomain: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   apiUrl: string;
+  router: {
+    kind: 'gateway' | 'ingress-nginx';
+    gateway: ObjectRef;
+    authBackend: AuthBackendRef;
+    ingressClass: string;
+  };
   provisionerPollSeconds: number;
   auditRetentionDays: number;
   auth: {
@@ -153,6 +193,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     environmentsDomain: e.ENVIRONMENTS_DOMAIN,
     logLevel: e.LOG_LEVEL,
     apiUrl: e.API_URL.replace(/\/$/, ''),
+    router: {
+      kind: e.LABLEASE_ROUTER,
+      gateway: parseObjectRef(e.LABLEASE_GATEWAY)!,
+      authBackend: parseAuthBackend(e.LABLEASE_GATEWAY_AUTH_BACKEND)!,
+      ingressClass: e.LABLEASE_INGRESS_CLASS,
+    },
     provisionerPollSeconds: e.PROVISIONER_POLL_SECONDS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     auth: {

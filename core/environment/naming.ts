@@ -50,13 +50,21 @@ export interface ObjectNames {
   deployment: string;
   service: string;
   networkPolicy: string;
+  /** The route objects (HTTPRoute and its SecurityPolicy, or Ingress). */
+  route: string;
   /** The pod's container, named for what it is. */
   container: string;
 }
 
 export function objectNames(envId: string): ObjectNames {
   assertEnvironmentId(envId);
-  return { deployment: envId, service: envId, networkPolicy: envId, container: 'workspace' };
+  return {
+    deployment: envId,
+    service: envId,
+    networkPolicy: envId,
+    route: envId,
+    container: 'workspace',
+  };
 }
 
 /** The workspace volume's name. Call once at creation and store it in spec.volume.name. */
