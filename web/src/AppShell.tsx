@@ -6,7 +6,12 @@ import { LogOutIcon } from './components/Icons.js';
 import { Logo } from './components/Logo.js';
 import { initials } from './format.js';
 import { AccountPage } from './pages/AccountPage.js';
-import { AdminPage } from './pages/AdminPage.js';
+import { AdminPage } from './pages/admin/AdminPage.js';
+import { AuditPage } from './pages/admin/AuditPage.js';
+import { CatalogPage } from './pages/admin/CatalogPage.js';
+import { FleetPage } from './pages/admin/FleetPage.js';
+import { SettingsPage } from './pages/admin/SettingsPage.js';
+import { UsersPage } from './pages/admin/UsersPage.js';
 import { EnvironmentDetailPage } from './pages/EnvironmentDetailPage.js';
 import { EnvironmentsPage } from './pages/EnvironmentsPage.js';
 import { LaunchPage } from './pages/LaunchPage.js';
@@ -19,6 +24,16 @@ const sections = [
   { path: '/account', title: 'Account' },
   { path: '/admin', title: 'Admin', adminOnly: true },
 ];
+
+// Admin pages exist only for admins: for anyone else they are not found.
+const adminRoutes: Record<string, { title: string; element: ReactNode }> = {
+  '/admin': { title: 'Admin', element: <AdminPage /> },
+  '/admin/catalog': { title: 'Catalog · Admin', element: <CatalogPage /> },
+  '/admin/users': { title: 'Users · Admin', element: <UsersPage /> },
+  '/admin/settings': { title: 'Settings · Admin', element: <SettingsPage /> },
+  '/admin/fleet': { title: 'Fleet · Admin', element: <FleetPage /> },
+  '/admin/audit': { title: 'Audit log · Admin', element: <AuditPage /> },
+};
 
 interface Route {
   /** The main section it belongs to, for the navigation. */
@@ -41,8 +56,10 @@ function routeFor(pathname: string, isAdmin: boolean): Route | undefined {
       element: <EnvironmentDetailPage key={detail[1]} id={detail[1]} />,
     };
   if (path === '/account') return { section: path, title: 'Account', element: <AccountPage /> };
-  if (path === '/admin' && isAdmin)
-    return { section: path, title: 'Admin', element: <AdminPage /> };
+  if (isAdmin && (path === '/admin' || path.startsWith('/admin/'))) {
+    const admin = adminRoutes[path];
+    if (admin) return { section: '/admin', title: admin.title, element: admin.element };
+  }
   return undefined;
 }
 

@@ -113,3 +113,20 @@ export interface Template {
   maxResources: { cpu: string; memory: string };
   volumeSizeGi: number;
 }
+
+export interface TierLimits {
+  maxRunning: number;
+  maxTotal: number;
+  maxCpu: string;
+  maxMemory: string;
+  idleTimeoutMinutes: number;
+  maxLifetimeHours: number;
+  volumeSizeGi: number;
+}
+
+/** GET /api/v1/me/limits: your tier's limits and what you use of them. */
+export interface Limits {
+  tier: string;
+  limits: TierLimits;
+  usage: { running: number; total: number };
+}
