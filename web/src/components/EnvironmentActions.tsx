@@ -2,13 +2,21 @@
 // confirmation) and Delete data (with the name typed). Errors from the API
 // are shown beside the buttons, in words.
 import { useState } from 'react';
-import { request } from '../api/client.js';
+import { apiUrl, request } from '../api/client.js';
 import type { Environment } from '../api/types.js';
 import { ErrorAlert } from './Alert.js';
 import { Button } from './Button.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { ExternalIcon } from './Icons.js';
 import { TextField } from './TextField.js';
+
+/**
+ * Where Open goes: the API answers with a redirect to the environment's own
+ * host once it has checked who is asking, so the link works for whichever
+ * router or gateway serves the environments.
+ */
+export const openUrl = (env: Pick<Environment, 'id'>) =>
+  `${apiUrl}/api/v1/environments/${encodeURIComponent(env.id)}/open`;
 
 type Action = 'start' | 'stop' | 'delete' | 'deleteData' | 'restoreData';
 
@@ -63,8 +71,13 @@ export function EnvironmentActions({
     <>
       {error !== undefined && <ErrorAlert error={error} />}
       <div className="row">
-        {running && status.url && !deleting && (
-          <a className="btn btn-primary btn-small" href={status.url} target="_blank" rel="noopener">
+        {running && !deleting && (
+          <a
+            className="btn btn-primary btn-small"
+            href={openUrl(env)}
+            target="_blank"
+            rel="noopener"
+          >
             Open <ExternalIcon size={15} />
             <span className="visually-hidden"> {env.name} (opens in a new tab)</span>
           </a>

@@ -1,15 +1,13 @@
 // One environment in the list: what it is, where it stands, what can be done.
 import type { Environment, Template } from '../api/types.js';
-import { ago, durationSince, fromNow } from '../format.js';
+import { ago, durationSince } from '../format.js';
 import { formatCpu, formatMemory } from '../quantity.js';
 import { Link } from '../router.js';
 import { Alert } from './Alert.js';
+import { CullWarning } from './CullWarning.js';
 import { EnvironmentActions } from './EnvironmentActions.js';
 import { StatusBadge } from './StatusBadge.js';
 import { TemplateIcon } from './TemplateIcon.js';
-
-/** A cull within this window is worth a warning on the card. */
-const CULL_WARNING_MS = 60 * 60_000;
 
 export function EnvironmentCard({
   env,
@@ -22,10 +20,6 @@ export function EnvironmentCard({
 }) {
   const { status } = env;
   const running = status.phase === 'Running';
-  const cullSoon =
-    running && status.cullAt && new Date(status.cullAt).getTime() - Date.now() < CULL_WARNING_MS
-      ? status.cullAt
-      : undefined;
 
   return (
     <article className="card env-card" aria-labelledby={`env-${env.id}`}>
@@ -66,13 +60,9 @@ export function EnvironmentCard({
             <dd>{ago(status.lastActivityAt)}</dd>
           </>
         )}
-        {cullSoon && (
-          <>
-            <dt>Stops</dt>
-            <dd className="warning-text">{fromNow(cullSoon)} unless used</dd>
-          </>
-        )}
       </dl>
+
+      <CullWarning env={env} onKept={onChanged} />
 
       <EnvironmentActions env={env} onChanged={onChanged} />
     </article>

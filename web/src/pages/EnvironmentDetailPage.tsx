@@ -7,7 +7,8 @@ import { request } from '../api/client.js';
 import type { Collection, Condition, Environment, Template } from '../api/types.js';
 import { usePolling } from '../api/usePolling.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
-import { EnvironmentActions } from '../components/EnvironmentActions.js';
+import { CullWarning } from '../components/CullWarning.js';
+import { EnvironmentActions, openUrl } from '../components/EnvironmentActions.js';
 import { AlertIcon, CheckIcon, CircleIcon } from '../components/Icons.js';
 import { isChanging, StatusBadge } from '../components/StatusBadge.js';
 import { TemplateIcon } from '../components/TemplateIcon.js';
@@ -115,6 +116,7 @@ export function EnvironmentDetailPage({ id }: { id: string }) {
 
           <section className="card card-section stack" aria-labelledby="actions-title">
             <h2 id="actions-title">Actions</h2>
+            <CullWarning env={env} onKept={refresh} />
             <EnvironmentActions
               env={env}
               onChanged={refresh}
@@ -189,7 +191,7 @@ export function EnvironmentDetailPage({ id }: { id: string }) {
             <dt>Address</dt>
             <dd>
               {status.url ? (
-                <a href={status.url} target="_blank" rel="noopener">
+                <a href={openUrl(env)} target="_blank" rel="noopener">
                   {status.url.replace(/^https?:\/\//, '')}
                 </a>
               ) : (

@@ -2,7 +2,7 @@
 // and slowly otherwise; an empty list invites a first launch.
 import { useEffect, useState } from 'react';
 import { type ApiError, request } from '../api/client.js';
-import type { Collection, Environment, Template } from '../api/types.js';
+import type { Collection, Environment, Limits, Template } from '../api/types.js';
 import { usePolling } from '../api/usePolling.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { EnvironmentActions } from '../components/EnvironmentActions.js';
@@ -10,12 +10,19 @@ import { EnvironmentCard } from '../components/EnvironmentCard.js';
 import { FlaskIcon, PlusIcon } from '../components/Icons.js';
 import { isChanging } from '../components/StatusBadge.js';
 import { fromNow } from '../format.js';
+import { launchBlockedReason } from '../limits.js';
 import { Link } from '../router.js';
 
 export function EnvironmentsPage() {
   const list = usePolling<Collection<Environment>>('/api/v1/environments', {
     isChanging: (page) => page.items.some(isChanging),
   });
+  const limits = usePolling<Limits>('/api/v1/me/limits', { slowMs: 30_000 });
+  const refreshLimits = limits.refresh;
+  // What counts against the limits changes with the list: read them again when it does.
+  useEffect(() => {
+    if (list.data) refreshLimits();
+  }, [list.data, refreshLimits]);
   const [templates, setTemplates] = useState<Template[]>();
   const [templatesError, setTemplatesError] = useState<ApiError>();
 
@@ -39,7 +46,7 @@ export function EnvironmentsPage() {
     ? 'Launching is not available yet: this server does not offer the environment API.'
     : templates && templates.length === 0
       ? 'No template is available to your account yet; ask an administrator.'
-      : undefined;
+      : launchBlockedReason(limits.data);
 
   return (
     <>

@@ -3,17 +3,42 @@
 // watch it come up on its own page.
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { ApiError, request } from '../api/client.js';
-import type { Collection, Environment, Template } from '../api/types.js';
+import type { Collection, Environment, Limits, Template } from '../api/types.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { Button } from '../components/Button.js';
 import { RocketIcon } from '../components/Icons.js';
 import { TemplateIcon } from '../components/TemplateIcon.js';
 import { TextField } from '../components/TextField.js';
-import { cpuChoices, formatCpu, formatMemory, memoryChoices } from '../quantity.js';
+import { launchBlockedReason } from '../limits.js';
+import {
+  cpuChoices,
+  cpuMillis,
+  formatCpu,
+  formatMemory,
+  memoryBytes,
+  memoryChoices,
+} from '../quantity.js';
 import { Link, navigate } from '../router.js';
+
+/** The smaller of two quantities. */
+const smaller = (a: string, b: string | undefined, size: (q: string) => number) =>
+  b !== undefined && size(b) < size(a) ? b : a;
+
+/** A template's resources within the tier's: what the form may offer. */
+function sizesFor(t: Template, limits: Limits | undefined) {
+  const maxCpu = smaller(t.maxResources.cpu, limits?.limits.maxCpu, cpuMillis);
+  const maxMemory = smaller(t.maxResources.memory, limits?.limits.maxMemory, memoryBytes);
+  return {
+    maxCpu,
+    maxMemory,
+    defaultCpu: smaller(t.defaultResources.cpu, maxCpu, cpuMillis),
+    defaultMemory: smaller(t.defaultResources.memory, maxMemory, memoryBytes),
+  };
+}
 
 export function LaunchPage() {
   const [templates, setTemplates] = useState<Template[]>();
+  const [limits, setLimits] = useState<Limits>();
   const [loadError, setLoadError] = useState<unknown>();
   const [templateId, setTemplateId] = useState<string>();
   const [name, setName] = useState('');
@@ -27,14 +52,20 @@ export function LaunchPage() {
 
   useEffect(() => {
     const controller = new AbortController();
-    request<Collection<Template>>('/api/v1/templates', { signal: controller.signal })
-      .then((page) => {
+    Promise.all([
+      request<Collection<Template>>('/api/v1/templates', { signal: controller.signal }),
+      // Without the limits the form still works; the API refuses what is over them.
+      request<Limits>('/api/v1/me/limits', { signal: controller.signal }).catch(() => undefined),
+    ])
+      .then(([page, mine]) => {
         setTemplates(page.items);
+        setLimits(mine);
         const first = page.items[0];
         if (first) {
+          const sizes = sizesFor(first, mine);
           setTemplateId(first.id);
-          setCpu(first.defaultResources.cpu);
-          setMemory(first.defaultResources.memory);
+          setCpu(sizes.defaultCpu);
+          setMemory(sizes.defaultMemory);
         }
       })
       .catch((err: unknown) => {
@@ -46,15 +77,19 @@ export function LaunchPage() {
   const template = templates?.find((t) => t.id === templateId);
 
   function choose(t: Template) {
+    const sizes = sizesFor(t, limits);
     setTemplateId(t.id);
-    setCpu(t.defaultResources.cpu);
-    setMemory(t.defaultResources.memory);
+    setCpu(sizes.defaultCpu);
+    setMemory(sizes.defaultMemory);
   }
+
+  const blockedReason = launchBlockedReason(limits);
+  const sizes = template && sizesFor(template, limits);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
-    if (!template || !name.trim()) return;
+    if (!template || !name.trim() || blockedReason) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -84,6 +119,8 @@ export function LaunchPage() {
           <p>It starts in about a minute. You can stop it any time; your files stay.</p>
         </div>
       </div>
+
+      {limits && <TierLimitsPanel limits={limits} />}
 
       {loadError !== undefined ? (
         <ErrorAlert error={loadError} />
@@ -141,13 +178,11 @@ export function LaunchPage() {
                 <div className="field">
                   <label htmlFor={cpuId}>CPU</label>
                   <select id={cpuId} value={cpu} onChange={(e) => setCpu(e.target.value)}>
-                    {cpuChoices(template.defaultResources.cpu, template.maxResources.cpu).map(
-                      (q) => (
-                        <option key={q} value={q}>
-                          {formatCpu(q)}
-                        </option>
-                      ),
-                    )}
+                    {cpuChoices(sizes?.defaultCpu ?? cpu, sizes?.maxCpu ?? cpu).map((q) => (
+                      <option key={q} value={q}>
+                        {formatCpu(q)}
+                      </option>
+                    ))}
                   </select>
                   {apiError?.fieldMessage('resources.cpu') && (
                     <span className="field-error">{apiError.fieldMessage('resources.cpu')}</span>
@@ -156,14 +191,13 @@ export function LaunchPage() {
                 <div className="field">
                   <label htmlFor={memoryId}>Memory</label>
                   <select id={memoryId} value={memory} onChange={(e) => setMemory(e.target.value)}>
-                    {memoryChoices(
-                      template.defaultResources.memory,
-                      template.maxResources.memory,
-                    ).map((q) => (
-                      <option key={q} value={q}>
-                        {formatMemory(q)}
-                      </option>
-                    ))}
+                    {memoryChoices(sizes?.defaultMemory ?? memory, sizes?.maxMemory ?? memory).map(
+                      (q) => (
+                        <option key={q} value={q}>
+                          {formatMemory(q)}
+                        </option>
+                      ),
+                    )}
                   </select>
                   {apiError?.fieldMessage('resources.memory') && (
                     <span className="field-error">{apiError.fieldMessage('resources.memory')}</span>
@@ -172,11 +206,27 @@ export function LaunchPage() {
               </div>
               <p className="field-hint">
                 {template.name} allows up to {formatCpu(template.maxResources.cpu)} and{' '}
-                {formatMemory(template.maxResources.memory)}; your tier may allow less. Your files
-                live on a {template.volumeSizeGi} GiB workspace volume.
+                {formatMemory(template.maxResources.memory)}
+                {limits
+                  ? `; your ${limits.tier} tier up to ${formatCpu(limits.limits.maxCpu)} and ${formatMemory(limits.limits.maxMemory)}.`
+                  : '; your tier may allow less.'}{' '}
+                Your files live on a{' '}
+                {Math.min(template.volumeSizeGi, limits?.limits.volumeSizeGi ?? Infinity)} GiB
+                workspace volume.
               </p>
+              {blockedReason && (
+                <p id="launch-blocked" className="disabled-reason">
+                  {blockedReason}
+                </p>
+              )}
               <div className="row">
-                <Button type="submit" variant="primary" busy={busy}>
+                <Button
+                  type="submit"
+                  variant="primary"
+                  busy={busy}
+                  disabled={blockedReason !== undefined}
+                  aria-describedby={blockedReason ? 'launch-blocked' : undefined}
+                >
                   <RocketIcon size={16} /> {busy ? 'Launching…' : 'Launch'}
                 </Button>
                 <Link className="btn btn-ghost" href="/environments">
@@ -188,5 +238,28 @@ export function LaunchPage() {
         </form>
       )}
     </>
+  );
+}
+
+/** The tier's limits and what is used of them, so nothing on the form comes as a surprise. */
+function TierLimitsPanel({ limits }: { limits: Limits }) {
+  const { limits: l, usage } = limits;
+  return (
+    <section className="card card-section tier-limits" aria-labelledby="limits-title">
+      <h2 id="limits-title">Your {limits.tier} tier</h2>
+      <ul className="limits-line" aria-label="Your limits">
+        <li className="chip">
+          {usage.running} of {l.maxRunning} running
+        </li>
+        <li className="chip">
+          {usage.total} of {l.maxTotal} environments
+        </li>
+        <li className="chip">
+          up to {formatCpu(l.maxCpu)} · {formatMemory(l.maxMemory)} each
+        </li>
+        <li className="chip">stops after {l.idleTimeoutMinutes} min unused</li>
+        <li className="chip">runs at most {l.maxLifetimeHours} h</li>
+      </ul>
+    </section>
   );
 }
