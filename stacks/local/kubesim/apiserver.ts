@@ -89,6 +89,17 @@ function managerFor(opts: WriteOptions): string {
 const clone = <T>(v: T): T => structuredClone(v);
 const same = deepEqual;
 
+/** The object with managedFields entries' times dropped, for comparison only. */
+const withoutFieldTimes = (obj: KubeObject): KubeObject => ({
+  ...obj,
+  metadata: {
+    ...obj.metadata,
+    managedFields: (obj.metadata.managedFields as Array<Record<string, unknown>> | undefined)?.map(
+      ({ time: _t, ...rest }) => rest,
+    ),
+  },
+});
+
 export { rfc3339 };
 
 /** generateName's suffix alphabet (no vowels, no ambiguous characters). */
@@ -490,7 +501,9 @@ export class ApiServer implements ClusterApi {
     if (!next.metadata.managedFields?.length) delete next.metadata.managedFields;
     reorderMetadata(next);
     // A write that changes nothing is not a write: no new RV, no event (as the real server).
-    if (same(next, base)) return { object: base, warnings: req.warnings };
+    // Nor is one that only moves managedFields times (the server keeps the old ones since 1.27).
+    if (same(next, base) || same(withoutFieldTimes(next), withoutFieldTimes(base)))
+      return { object: base, warnings: req.warnings };
     if (opts.dryRun) return { object: next, warnings: req.warnings };
     if (this.deletionComplete(next)) {
       return {
