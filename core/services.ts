@@ -2,6 +2,7 @@
 // the adapters (DynamoDB, SQS) wired into the domain. functions/ and the
 // tests call this; nothing else constructs adapters.
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type Access, createAccess } from './access/index.js';
 import type { AdminDeps } from './admin/deps.js';
 import { type Auth, createAuth } from './auth/index.js';
 import type { ScryptCost } from './auth/password.js';
@@ -27,6 +28,7 @@ export interface Services {
   audit: AuditStore;
   admin: AdminDeps;
   now: () => Date;
+  access: Access;
 }
 
 export async function createServices(
@@ -66,6 +68,13 @@ export async function createServices(
   };
   const audit = new AuditStore(doc, config.tableName, config.auditRetentionDays);
   return {
+  const access = createAccess(config, doc, {
+    auth,
+    environments,
+    audit,
+    now,
+    log: opts.log ?? ((message, fields) => console.error(JSON.stringify({ message, ...fields }))),
+  });
     config,
     doc,
     auth,
@@ -88,4 +97,5 @@ export async function createServices(
     },
     now,
   };
+    access,
 }

@@ -14,5 +14,6 @@ export const app = createApp({
   auth: services.auth,
   environments: { lifecycle: services.lifecycle, environments: services.environments },
   admin: services.admin,
+  access: services.access,
 });
 export const handler = handle(app);

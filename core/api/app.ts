@@ -4,6 +4,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import type { Access } from '../access/index.js';
 import { TooManyAttempts } from '../auth/errors.js';
 import type { Auth } from '../auth/index.js';
 import type { Config } from '../config.js';
@@ -14,6 +15,7 @@ import { auditSignIn } from './middleware/audit-sign-in.js';
 import { authenticate } from './middleware/authenticate.js';
 import { requireSameOrigin } from './middleware/same-origin.js';
 import { problemFrom, problemResponse } from './problem.js';
+import { openRoutes, verifyRoutes } from './routes/access.js';
 import { type AdminDeps, adminRoutes } from './routes/admin/index.js';
 import { authRoutes } from './routes/auth.js';
 import { type EnvironmentRouteDeps, environmentRoutes } from './routes/environments.js';
@@ -34,6 +36,8 @@ export interface AppDeps {
   environments: Omit<EnvironmentRouteDeps, 'users'>;
   /** Administration (/api/v1/admin); absent in apps built for a narrower test. */
   admin?: AdminDeps;
+  /** Environment access (forward auth, Open, activity); absent in apps built for a narrower test. */
+  access?: Access;
   /** The client's address as the platform saw it (API Gateway's sourceIp, the socket locally) — never a header a client can set. */
   clientAddress?: (c: Context) => string;
   now?: () => Date;
@@ -172,6 +176,11 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  // Forward auth and the pod's activity reports carry their own credentials
+  // (environment cookie, activity token): registered before the user guard,
+  // they answer without it.
+  if (deps.access) app.route('/', verifyRoutes({ access: deps.access }));
+
   // Every resource under /api/v1 (all but info and the OpenAPI document) needs a credential.
   const guard = [requireSameOrigin(deps.config.webOrigin), authenticate(deps.auth)] as const;
   for (const prefix of [
@@ -194,6 +203,7 @@ export function createApp(deps: AppDeps) {
     app.use('/api/v1/me/tokens/*', audit);
   }
   app.route('/api/v1/me', meRoutes({ auth: deps.auth }));
+  if (deps.access) app.route('/api/v1', openRoutes({ access: deps.access }));
   app.route('/api/v1', environmentRoutes({ ...deps.environments, users: deps.auth.users }));
   if (deps.admin) app.route('/api/v1/admin', adminRoutes(deps.admin));
 

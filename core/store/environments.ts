@@ -421,7 +421,7 @@ export class EnvironmentStore {
    * is not a change of intent. False when nothing was written: too soon after
    * the last one, or the environment is not running (any more).
    */
-  async recordActivity(env: Environment, now: Date): Promise<boolean> {
+  async recordActivity(env: Pick<Environment, 'id' | 'ownerId'>, now: Date): Promise<boolean> {
     const at = now.toISOString();
     const keys = runningIndexKeys(at, env.id);
     try {

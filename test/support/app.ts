@@ -61,6 +61,7 @@ export async function createTestApp(
     auth: services.auth,
     environments: { lifecycle: services.lifecycle, environments: services.environments },
     admin: services.admin,
+    access: services.access,
     now,
     log: () => {},
     clientAddress: () => opts.clientAddress ?? '203.0.113.7',

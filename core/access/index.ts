@@ -1,0 +1,75 @@
+// Access to environment hosts, assembled from configuration: Open (one-time
+// codes), forward auth (/auth/verify), the environment cookie, and activity
+// (verified traffic and the pod's own reports).
+import type { Auth } from '../auth/index.js';
+import { environmentUrl } from '../cluster/kubeconfig.js';
+import type { Config } from '../config.js';
+import { AccessCodeStore } from '../store/access-codes.js';
+import type { AuditStore } from '../store/audit.js';
+import type { DocumentClient } from '../store/client.js';
+import type { EnvironmentStore } from '../store/environments.js';
+import { type ActivityRecorder, ActivityThrottle, activityRecorder } from './activity.js';
+import { environmentsDomain } from './forwarded.js';
+import type { OpenDeps } from './open.js';
+import { EnvironmentTokens } from './tokens.js';
+import type { VerifyDeps } from './verify.js';
+
+export { ActivityThrottle, activityRecorder } from './activity.js';
+export { ENV_COOKIE } from './cookie.js';
+export { openEnvironment } from './open.js';
+export { EnvironmentTokens, mintActivityToken } from './tokens.js';
+export { OPEN_PATH, openUrl, verifyAccess } from './verify.js';
+
+export interface Access {
+  tokens: EnvironmentTokens;
+  activity: ActivityRecorder;
+  verify: VerifyDeps;
+  open: OpenDeps;
+}
+
+export function createAccess(
+  config: Pick<Config, 'environmentsDomain' | 'apiUrl' | 'tableName'>,
+  doc: DocumentClient,
+  deps: {
+    auth: Pick<Auth, 'accessTokens' | 'users'>;
+    environments: Pick<EnvironmentStore, 'get' | 'findById' | 'recordActivity'>;
+    audit: Pick<AuditStore, 'record'>;
+    now: () => Date;
+    log: (message: string, fields: Record<string, unknown>) => void;
+  },
+): Access {
+  const tokens = new EnvironmentTokens(deps.auth.accessTokens.keys, {
+    issuer: config.apiUrl,
+    now: deps.now,
+  });
+  const codes = new AccessCodeStore(doc, config.tableName);
+  const activity = activityRecorder({
+    environments: deps.environments,
+    throttle: new ActivityThrottle(),
+    now: deps.now,
+    log: deps.log,
+  });
+  const url = (envId: string) => environmentUrl(config, envId);
+  return {
+    tokens,
+    activity,
+    verify: {
+      domain: environmentsDomain(config.environmentsDomain),
+      tokens,
+      codes,
+      users: deps.auth.users,
+      activity,
+      apiUrl: config.apiUrl,
+      secure: url('e').startsWith('https:'),
+      now: deps.now,
+    },
+    open: {
+      environments: deps.environments,
+      codes,
+      audit: deps.audit,
+      url,
+      now: deps.now,
+      log: deps.log,
+    },
+  };
+}

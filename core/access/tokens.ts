@@ -1,0 +1,148 @@
+// Credentials for environment hosts, signed with the platform's key set
+// (core/auth/access-token.ts) and never usable elsewhere:
+// - the environment cookie `lablease_env`: aud `env:<envId>`, sub the user,
+//   `owner` the environment's owner (so activity needs no read), 15 minutes,
+//   typ `lablease-env+jwt`;
+// - the activity token mounted into the pod: aud `activity:<envId>`, sub the
+//   owner, typ `lablease-activity+jwt`, no iat/exp. Ed25519 signatures are
+//   deterministic, so the same environment always gets the same token: the
+//   Secret holding it never drifts, and rotating the signing key (the first
+//   key of AUTH_SIGNING_KEYS) changes it — that is its revocation.
+// An API access token (aud lablease-api, typ JWT) fails every check here, and
+// these fail the API's.
+import type { JWK } from 'jose';
+import { InvalidAccessToken, SigningKeys } from '../auth/access-token.js';
+
+export const ENV_COOKIE_TYP = 'lablease-env+jwt';
+export const ACTIVITY_TOKEN_TYP = 'lablease-activity+jwt';
+export const ENV_COOKIE_TTL_SECONDS = 15 * 60;
+
+export const envAudience = (envId: string) => `env:${envId}`;
+export const activityAudience = (envId: string) => `activity:${envId}`;
+
+export interface EnvCookieClaims {
+  envId: string;
+  userId: string;
+  ownerId: string;
+  /** Epoch seconds. */
+  iat: number;
+  exp: number;
+}
+
+export type EnvCookieCheck =
+  | { ok: true; claims: EnvCookieClaims }
+  /** Signed by us for an environment, but another one: a credential, just not for here. */
+  | { ok: false; reason: 'other-environment' }
+  | { ok: false; reason: 'invalid' };
+
+const USER_ID = /^[0-9a-f]{32}$/;
+
+export class EnvironmentTokens {
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly opts: { issuer: string; now: () => Date; ttlSeconds?: number },
+  ) {}
+
+  static async fromKeys(
+    keys: JWK[],
+    opts: { issuer: string; now: () => Date; ttlSeconds?: number },
+  ): Promise<EnvironmentTokens> {
+    return new EnvironmentTokens(await SigningKeys.create(keys), opts);
+  }
+
+  get ttlSeconds() {
+    return this.opts.ttlSeconds ?? ENV_COOKIE_TTL_SECONDS;
+  }
+
+  signCookie(c: { envId: string; userId: string; ownerId: string }): Promise<string> {
+    return this.keys.sign(
+      { owner: c.ownerId },
+      {
+        subject: c.userId,
+        issuer: this.opts.issuer,
+        audience: envAudience(c.envId),
+        typ: ENV_COOKIE_TYP,
+        times: {
+          iat: Math.floor(this.opts.now().getTime() / 1000),
+          ttlSeconds: this.ttlSeconds,
+        },
+      },
+    );
+  }
+
+  /** Checks a cookie for `envId`. The audience is compared here, to tell "another environment's" from "not ours". */
+  async verifyCookie(token: string, envId: string): Promise<EnvCookieCheck> {
+    let payload: Awaited<ReturnType<SigningKeys['verify']>>;
+    try {
+      payload = await this.keys.verify(token, {
+        issuer: this.opts.issuer,
+        typ: ENV_COOKIE_TYP,
+        requiredClaims: ['sub', 'aud', 'iat', 'exp', 'owner'],
+        currentDate: this.opts.now(),
+      });
+    } catch (err) {
+      if (err instanceof InvalidAccessToken) return { ok: false, reason: 'invalid' };
+      throw err;
+    }
+    const { aud, sub, owner, iat, exp } = payload;
+    if (typeof aud !== 'string' || !aud.startsWith('env:')) return { ok: false, reason: 'invalid' };
+    if (aud !== envAudience(envId)) return { ok: false, reason: 'other-environment' };
+    if (
+      typeof sub !== 'string' ||
+      !USER_ID.test(sub) ||
+      typeof owner !== 'string' ||
+      !USER_ID.test(owner) ||
+      typeof iat !== 'number' ||
+      typeof exp !== 'number'
+    )
+      return { ok: false, reason: 'invalid' };
+    return { ok: true, claims: { envId, userId: sub, ownerId: owner, iat, exp } };
+  }
+
+  /** The pod's token for POST /api/v1/environments/:id/activity (deterministic, see above). */
+  mintActivityToken(envId: string, ownerId: string): Promise<string> {
+    return this.keys.sign(
+      {},
+      {
+        subject: ownerId,
+        issuer: this.opts.issuer,
+        audience: activityAudience(envId),
+        typ: ACTIVITY_TOKEN_TYP,
+      },
+    );
+  }
+
+  /** The owner an activity token speaks for, or undefined when it is not a token for `envId`. */
+  async verifyActivityToken(token: string, envId: string): Promise<string | undefined> {
+    try {
+      const payload = await this.keys.verify(token, {
+        issuer: this.opts.issuer,
+        audience: activityAudience(envId),
+        typ: ACTIVITY_TOKEN_TYP,
+        requiredClaims: ['sub'],
+      });
+      return typeof payload.sub === 'string' && USER_ID.test(payload.sub) ? payload.sub : undefined;
+    } catch (err) {
+      if (err instanceof InvalidAccessToken) return undefined;
+      throw err;
+    }
+  }
+}
+
+/**
+ * The activity token of one environment, for the provisioner to put into the
+ * Secret it mounts into the pod. `keys` are the private JWKs of
+ * AUTH_SIGNING_KEYS (config.auth.signingKeys); `issuer` is config.apiUrl.
+ */
+export async function mintActivityToken(
+  keys: JWK[] | SigningKeys,
+  issuer: string,
+  envId: string,
+  ownerId: string,
+): Promise<string> {
+  const set = keys instanceof SigningKeys ? keys : await SigningKeys.create(keys);
+  return new EnvironmentTokens(set, { issuer, now: () => new Date() }).mintActivityToken(
+    envId,
+    ownerId,
+  );
+}
