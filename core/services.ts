@@ -27,8 +27,8 @@ export interface Services {
   lifecycle: LifecycleDeps;
   audit: AuditStore;
   admin: AdminDeps;
-  now: () => Date;
   access: Access;
+  now: () => Date;
 }
 
 export async function createServices(
@@ -67,7 +67,6 @@ export async function createServices(
     now,
   };
   const audit = new AuditStore(doc, config.tableName, config.auditRetentionDays);
-  return {
   const access = createAccess(config, doc, {
     auth,
     environments,
@@ -75,6 +74,7 @@ export async function createServices(
     now,
     log: opts.log ?? ((message, fields) => console.error(JSON.stringify({ message, ...fields }))),
   });
+  return {
     config,
     doc,
     auth,
@@ -95,7 +95,7 @@ export async function createServices(
       scryptCost: opts.scryptCost,
       now,
     },
+    access,
     now,
   };
-    access,
 }
