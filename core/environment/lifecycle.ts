@@ -6,6 +6,7 @@ import type { Intent as QueueIntent } from '../queue/intent.js';
 import { type Environment, initialStatus, type Settings, type Template } from './model.js';
 import { newEnvironmentId, volumeNameFor } from './naming.js';
 import { availableTemplates, resolveSpec, type SpecRequest, tierLimits } from './policies.js';
+import { uncull } from './reaper.js';
 import { type Operation, transition } from './state-machine.js';
 
 export interface EnvironmentRepository {
@@ -115,9 +116,11 @@ export async function changeEnvironment(
   const now = deps.now();
   const next = transition(env, operation, now, { dataRetentionDays: settings.dataRetentionDays });
   if (!next.changed) return env;
+  // A start ends what a cull did: Culled goes False.
+  const status = next.desiredState === 'running' ? uncull(env.status, now) : env.status;
   const updated = await deps.environments.changeDesired(
     env,
-    { desiredState: next.desiredState, dataDeletion: next.dataDeletion, status: env.status },
+    { desiredState: next.desiredState, dataDeletion: next.dataDeletion, status },
     limitsOf(settings, ownerTier),
     now,
   );

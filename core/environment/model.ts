@@ -168,6 +168,8 @@ export const Environment = z.object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
   dataDeletion: DataDeletion.optional(),
+  /** An admin's exemption from the reaper: no warning and no cull before this time. */
+  keepAliveUntil: Timestamp.optional(),
 });
 export type Environment = z.infer<typeof Environment>;
 
@@ -241,6 +243,9 @@ export const Template = z
     imagePullSecret: Dns1123Label.optional(),
     /** The tiers that may use this template. */
     tiers: z.array(z.string().min(1).max(40)).min(1),
+    /** This template's own cull policy (e.g. GPU templates idle out sooner): the stricter of it and the tier's applies. */
+    idleTimeoutMinutes: z.number().int().min(1).max(525_600).optional(),
+    maxLifetimeHours: z.number().int().min(1).max(8_760).optional(),
     enabled: z.boolean().default(true),
   })
   .superRefine((t, ctx) => {

@@ -163,6 +163,30 @@ export function checkStart(
     throw new LimitReached('global-running', settings.maxRunningGlobal);
 }
 
+/** The part of a policy the reaper applies. */
+export type CullLimits = Pick<TierLimits, 'idleTimeoutMinutes' | 'maxLifetimeHours'>;
+
+/**
+ * The cull policy of one environment: the stricter of its owner's tier and
+ * its template's own (a GPU template may idle out sooner than the tier allows).
+ * A template that is gone leaves the tier's.
+ */
+export function cullLimits(
+  tier: CullLimits,
+  template?: Partial<CullLimits> | undefined,
+): CullLimits {
+  return {
+    idleTimeoutMinutes: Math.min(
+      tier.idleTimeoutMinutes,
+      template?.idleTimeoutMinutes ?? Number.POSITIVE_INFINITY,
+    ),
+    maxLifetimeHours: Math.min(
+      tier.maxLifetimeHours,
+      template?.maxLifetimeHours ?? Number.POSITIVE_INFINITY,
+    ),
+  };
+}
+
 export interface CullDecision {
   /** When the environment will be culled if nothing changes. */
   cullAt: Date;
@@ -177,23 +201,30 @@ export interface CullDecision {
  * When a running environment is culled: idle timeout after its last activity
  * (or its start, if no activity was ever seen), or its maximum lifetime,
  * whichever comes first. Undefined when it has not started.
+ *
+ * An admin's keep-alive (`keepAliveUntil`) exempts it: no warning and no cull
+ * before that time; after it, the cull waits one warning window more, so the
+ * owner is always warned first.
  */
 export function cullDecision(
   status: { startedAt?: string; lastActivityAt?: string },
-  limits: TierLimits,
+  limits: CullLimits,
   settings: Pick<Settings, 'cullWarningMinutes'>,
   now: Date,
+  exemption: { keepAliveUntil?: string } = {},
 ): CullDecision | undefined {
   if (!status.startedAt) return undefined;
   const started = Date.parse(status.startedAt);
   const active = Math.max(started, status.lastActivityAt ? Date.parse(status.lastActivityAt) : 0);
   const idleAt = active + limits.idleTimeoutMinutes * 60_000;
   const maxAt = started + limits.maxLifetimeHours * 3_600_000;
-  const at = Math.min(idleAt, maxAt);
+  const warning = settings.cullWarningMinutes * 60_000;
+  const keptUntil = exemption.keepAliveUntil ? Date.parse(exemption.keepAliveUntil) : 0;
+  const at = Math.max(Math.min(idleAt, maxAt), keptUntil ? keptUntil + warning : 0);
   return {
     cullAt: new Date(at),
     reason: idleAt <= maxAt ? 'Idle' : 'MaxLifetime',
-    warn: now.getTime() >= at - settings.cullWarningMinutes * 60_000,
+    warn: now.getTime() >= at - warning,
     cull: now.getTime() >= at,
   };
 }

@@ -1,11 +1,14 @@
 // The reaper's decisions, pure: for a running environment, whether to warn
 // (set cullAt), cull (stop it; the volume is kept) or leave it; and whether
 // the activity signal itself can be trusted. The I/O lives in core/jobs/reaper.ts.
-import type { Environment, Settings, Status, TierLimits } from './model.js';
+import type { Environment, Settings, Status, Template } from './model.js';
 import { pushEvent, setCondition } from './planner.js';
-import { type CullDecision, cullDecision } from './policies.js';
+import { type CullDecision, type CullLimits, cullDecision } from './policies.js';
 
-export type ReapEnvironment = Pick<Environment, 'id' | 'desiredState' | 'status'>;
+export type ReapEnvironment = Pick<
+  Environment,
+  'id' | 'desiredState' | 'status' | 'keepAliveUntil'
+>;
 
 export type ReapAction =
   | { type: 'cull'; decision: CullDecision }
@@ -19,16 +22,19 @@ export type ReapAction =
  * startedAt belongs to this run (a restarting one may carry an older one).
  * With `holdIdle` (the activity signal looks broken) idle culls and their
  * warnings wait; the maximum lifetime does not depend on activity and applies.
+ * An admin's keep-alive holds both until it ends (see cullDecision).
  */
 export function reapAction(
   env: ReapEnvironment,
-  limits: TierLimits,
+  limits: CullLimits,
   settings: Pick<Settings, 'cullWarningMinutes'>,
   now: Date,
   opts: { holdIdle: boolean },
 ): ReapAction | undefined {
   if (env.desiredState !== 'running' || env.status.phase !== 'Running') return undefined;
-  const decision = cullDecision(env.status, limits, settings, now);
+  const decision = cullDecision(env.status, limits, settings, now, {
+    keepAliveUntil: env.keepAliveUntil,
+  });
   const held = decision?.reason === 'Idle' && opts.holdIdle;
   if (decision && !held && decision.cull) return { type: 'cull', decision };
   if (decision && !held && decision.warn) {
@@ -39,17 +45,27 @@ export function reapAction(
 }
 
 /**
- * The most aggressive limits of all tiers (shortest idle timeout, shortest
- * lifetime): an environment these would not even warn about needs no closer
- * look (and no read of its owner's tier).
+ * The most aggressive policy of all tiers and templates (shortest idle
+ * timeout, shortest lifetime): an environment this would not even warn about
+ * needs no closer look (and no read of its owner's tier).
  */
-export function strictestLimits(settings: Settings): TierLimits | undefined {
+export function strictestLimits(
+  settings: Settings,
+  templates: Array<Partial<Pick<Template, 'idleTimeoutMinutes' | 'maxLifetimeHours'>>> = [],
+): CullLimits | undefined {
   const tiers = Object.values(settings.tiers);
   if (!tiers.length) return undefined;
+  const shortest = (values: Array<number | undefined>) =>
+    Math.min(...values.filter((v): v is number => v !== undefined));
   return {
-    ...tiers[0]!,
-    idleTimeoutMinutes: Math.min(...tiers.map((t) => t.idleTimeoutMinutes)),
-    maxLifetimeHours: Math.min(...tiers.map((t) => t.maxLifetimeHours)),
+    idleTimeoutMinutes: shortest([
+      ...tiers.map((t) => t.idleTimeoutMinutes),
+      ...templates.map((t) => t.idleTimeoutMinutes),
+    ]),
+    maxLifetimeHours: shortest([
+      ...tiers.map((t) => t.maxLifetimeHours),
+      ...templates.map((t) => t.maxLifetimeHours),
+    ]),
   };
 }
 
@@ -57,7 +73,7 @@ export function strictestLimits(settings: Settings): TierLimits | undefined {
 export function culledStatus(
   status: Status,
   decision: CullDecision,
-  limits: TierLimits,
+  limits: CullLimits,
   settings: Pick<Settings, 'cullWarningMinutes'>,
   now: Date,
 ): Status {
@@ -81,6 +97,30 @@ export function culledStatus(
       at,
     ),
     events: pushEvent(status.events, { at, type: 'Normal', reason: 'Culled', message }),
+  };
+}
+
+/**
+ * The status a start writes: a Culled condition still True is set False (the
+ * environment is no longer stopped by the reaper), keeping when and why it
+ * was culled; the decision record stays in the events and the audit log.
+ */
+export function uncull(status: Status, now: Date): Status {
+  const culled = status.conditions.find((c) => c.type === 'Culled');
+  if (culled?.status !== 'True') return status;
+  const at = now.toISOString();
+  return {
+    ...status,
+    conditions: setCondition(
+      status.conditions,
+      {
+        type: 'Culled',
+        status: 'False',
+        reason: 'Started',
+        message: `Started again at ${at}; culled (${culled.reason}) at ${culled.lastTransitionTime}.`,
+      },
+      at,
+    ),
   };
 }
 

@@ -1,12 +1,16 @@
 // The reaper's run (every minute): walks the running environments least
-// recently active first (GSI1, never a Scan), warns before a cull (cullAt),
-// and culls what is idle or over its lifetime by writing desiredState=stopped
-// — conditional on no newer activity, so a racing heartbeat wins — then
-// enqueues the intent. It never touches a volume: stopping keeps it.
+// recently active first (GSI1, never a Scan), then those started long enough
+// ago to reach the shortest maximum lifetime (GSI4: found however busy they
+// are, even when the first walk stops at its bound), warns before a cull
+// (cullAt), and culls what is idle or over its lifetime by writing
+// desiredState=stopped — conditional on no newer activity and no admin
+// keep-alive, so a racing heartbeat wins — then enqueues the intent. The
+// policy is the stricter of the owner's tier and the template's. It never
+// touches a volume: stopping keeps it.
 
 import { newId } from '../auth/secrets.js';
 import type { Environment, Settings, TierLimits } from '../environment/model.js';
-import { tierLimits } from '../environment/policies.js';
+import { type CullLimits, cullLimits, tierLimits } from '../environment/policies.js';
 import {
   activitySignal,
   culledStatus,
@@ -37,8 +41,11 @@ export const defaultReaperOptions: ReaperOptions = {
 };
 
 export interface ReaperDeps {
-  environments: Pick<EnvironmentStore, 'runningPage' | 'changeDesired' | 'setCullAt'>;
-  catalog: Pick<CatalogStore, 'settings'>;
+  environments: Pick<
+    EnvironmentStore,
+    'runningPage' | 'startedBeforePage' | 'changeDesired' | 'setCullAt'
+  >;
+  catalog: Pick<CatalogStore, 'settings' | 'list'>;
   users: Pick<UserStore, 'get'>;
   queue: Pick<IntentQueue, 'publish'>;
   /** Each cull is recorded in the audit log, beside the Culled condition on the environment. */
@@ -50,7 +57,9 @@ export interface ReaperDeps {
 
 export interface ReaperReport {
   read: number;
-  /** The walk stopped at maxEnvironments. */
+  /** Of those, read by the second walk (over-age candidates the first did not reach). */
+  readByStart: number;
+  /** A walk stopped at maxEnvironments. */
   truncated: boolean;
   warned: number;
   culled: Array<{ envId: string; reason: string }>;
@@ -67,9 +76,18 @@ export async function reapEnvironments(deps: ReaperDeps): Promise<ReaperReport> 
   const options = { ...defaultReaperOptions, ...deps.options };
   const log = deps.log ?? defaultLog;
   const now = deps.now();
-  const settings = await deps.catalog.settings();
+  const [settings, templateList] = await Promise.all([
+    deps.catalog.settings(),
+    deps.catalog.list(),
+  ]);
+  const templates = new Map(templateList.map((t) => [t.id, t]));
+  const strictest = strictestLimits(settings, templateList);
 
   const { envs, truncated } = await readRunning(deps, options);
+  const byStart = strictest
+    ? await readStartedBefore(deps, options, lifetimeHorizon(strictest, settings, now), envs)
+    : { envs: [], truncated: false };
+  // The signal judges the activity walk alone: the second one adds only old starts.
   const signal = activitySignal(envs, now, options);
   if (!signal.healthy)
     log('ALARM reaper: no activity recorded for any running environment; idle culls held', {
@@ -81,24 +99,25 @@ export async function reapEnvironments(deps: ReaperDeps): Promise<ReaperReport> 
     });
 
   const report: ReaperReport = {
-    read: envs.length,
-    truncated,
+    read: envs.length + byStart.envs.length,
+    readByStart: byStart.envs.length,
+    truncated: truncated || byStart.truncated,
     warned: 0,
     culled: [],
     raced: 0,
     holdingIdleCulls: !signal.healthy,
   };
-  const strictest = strictestLimits(settings);
   const tiers = new Map<string, string>();
   const holdIdle = !signal.healthy;
-  for (const env of envs) {
-    // Most environments are nowhere near a cull even under the strictest tier: skip the owner's read.
+  for (const env of [...envs, ...byStart.envs]) {
+    // Most environments are nowhere near a cull even under the strictest policy: skip the owner's read.
     if (!env.status.cullAt && strictest && !reapAction(env, strictest, settings, now, { holdIdle }))
       continue;
-    const limits = await limitsOf(deps, settings, tiers, env.ownerId);
-    if (!limits) continue;
+    const tier = await limitsOf(deps, settings, tiers, env.ownerId);
+    if (!tier) continue;
+    const limits = cullLimits(tier, templates.get(env.spec.templateId));
     const action = reapAction(env, limits, settings, now, { holdIdle });
-    if (action) await carryOut(deps, env, action, limits, settings, now, report, log);
+    if (action) await carryOut(deps, env, action, tier, limits, settings, now, report, log);
   }
   if (truncated)
     log('reaper: more running environments than one run reads; the most active wait', {
@@ -122,6 +141,37 @@ async function readRunning(deps: ReaperDeps, options: ReaperOptions) {
   return { envs, truncated: startKey !== undefined };
 }
 
+/** Environments started before this may reach the strictest lifetime within the warning window. */
+function lifetimeHorizon(strictest: CullLimits, settings: Settings, now: Date): Date {
+  return new Date(
+    now.getTime() - strictest.maxLifetimeHours * 3_600_000 + settings.cullWarningMinutes * 60_000,
+  );
+}
+
+/** The second walk: Running environments started before `before` that the first did not read. */
+async function readStartedBefore(
+  deps: ReaperDeps,
+  options: ReaperOptions,
+  before: Date,
+  seen: Environment[],
+) {
+  const ids = new Set(seen.map((e) => e.id));
+  const envs: Environment[] = [];
+  let read = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.environments.startedBeforePage(before, {
+      limit: Math.min(options.pageSize, options.maxEnvironments - read),
+      startKey,
+    });
+    read += page.items.length;
+    // The index is eventually consistent: keep only what still runs.
+    envs.push(...page.items.filter((e) => !ids.has(e.id) && e.desiredState === 'running'));
+    startKey = page.nextKey;
+  } while (startKey && read < options.maxEnvironments);
+  return { envs, truncated: startKey !== undefined };
+}
+
 async function limitsOf(
   deps: ReaperDeps,
   settings: Settings,
@@ -141,7 +191,8 @@ async function carryOut(
   deps: ReaperDeps,
   env: Environment,
   action: ReapAction,
-  limits: TierLimits,
+  tier: TierLimits,
+  limits: CullLimits,
   settings: Settings,
   now: Date,
   report: ReaperReport,
@@ -162,7 +213,7 @@ async function carryOut(
         status: culledStatus(env.status, decision, limits, settings, now),
       },
       // A stop only lowers counters: no limit applies.
-      { maxRunning: limits.maxRunning, maxTotal: limits.maxTotal, maxRunningGlobal: 0 },
+      { maxRunning: tier.maxRunning, maxTotal: tier.maxTotal, maxRunningGlobal: 0 },
       now,
       { unlessActiveSince: true },
     );

@@ -27,9 +27,11 @@ import {
   GSI1,
   GSI2,
   GSI3,
+  GSI4,
   runningIndexKeys,
   shardIndexKeys,
   shardPartition,
+  startedIndexKeys,
 } from './table.js';
 import { expiresAtFrom, unlessExpired } from './ttl.js';
 
@@ -98,6 +100,9 @@ function indexKeys(env: Environment): { set: Record<string, string>; remove: str
   if (env.desiredState === 'running')
     Object.assign(set, runningIndexKeys(env.status.lastActivityAt ?? env.updatedAt, env.id));
   else remove.push(GSI1.pk, GSI1.sk);
+  if (env.desiredState === 'running' && env.status.phase === 'Running' && env.status.startedAt)
+    Object.assign(set, startedIndexKeys(env.status.startedAt, env.id));
+  else remove.push(GSI4.pk, GSI4.sk);
   // The reconciler walks live environments; one that is gone with nothing left to purge drops out.
   const finished =
     env.desiredState === 'deleted' && env.status.phase === 'Deleted' && !env.dataDeletion;
@@ -109,32 +114,48 @@ function indexKeys(env: Environment): { set: Record<string, string>; remove: str
 /** Every field of Status, so that writeStatus can write them one by one. */
 const STATUS_FIELDS = Object.keys(Status.shape) as Array<keyof Status>;
 
-/**
- * Condition parts for "no activity recorded since `read` was read", with `base` ANDed in.
- * Timeline: reaper reads (activity A) → heartbeat writes B → reaper's write
- * fails here, so the heartbeat wins.
- */
-function activityUnchanged(
-  read: Environment,
-  base: string,
-  values: Record<string, unknown>,
-): {
+interface ConditionParts {
   ConditionExpression: string;
   ExpressionAttributeNames: Record<string, string>;
   ExpressionAttributeValues: Record<string, unknown>;
-} {
-  const names = { '#st': 'status', '#la': 'lastActivityAt' };
+}
+
+/**
+ * "The generation and the admin's keep-alive are as `read` had them": a
+ * whole-item write (changeDesired's Put) must not undo a keep-alive set
+ * after the read, and a cull must not apply once one was set.
+ */
+function unchangedSince(read: Environment): ConditionParts {
+  const seen = read.keepAliveUntil;
+  return {
+    ConditionExpression: `generation = :read AND ${seen ? '#keep = :seenKeep' : 'attribute_not_exists(#keep)'}`,
+    ExpressionAttributeNames: { '#keep': 'keepAliveUntil' },
+    ExpressionAttributeValues: {
+      ':read': read.generation,
+      ...(seen ? { ':seenKeep': seen } : {}),
+    },
+  };
+}
+
+/**
+ * unchangedSince(read), and no activity recorded since it was read.
+ * Timeline: reaper reads (activity A) → heartbeat writes B → reaper's write
+ * fails here, so the heartbeat wins.
+ */
+function activityUnchanged(read: Environment): ConditionParts {
+  const base = unchangedSince(read);
+  const names = { ...base.ExpressionAttributeNames, '#st': 'status', '#la': 'lastActivityAt' };
   const seen = read.status.lastActivityAt;
   return seen
     ? {
-        ConditionExpression: `${base} AND #st.#la = :seenActivity`,
+        ConditionExpression: `${base.ConditionExpression} AND #st.#la = :seenActivity`,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ...values, ':seenActivity': seen },
+        ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ':seenActivity': seen },
       }
     : {
-        ConditionExpression: `${base} AND attribute_not_exists(#st.#la)`,
+        ConditionExpression: `${base.ConditionExpression} AND attribute_not_exists(#st.#la)`,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeValues: base.ExpressionAttributeValues,
       };
 }
 
@@ -331,12 +352,7 @@ export class EnvironmentStore {
         Put: {
           TableName: this.table,
           Item: toItem(updated),
-          ...(opts.unlessActiveSince
-            ? activityUnchanged(current, 'generation = :read', { ':read': current.generation })
-            : {
-                ConditionExpression: 'generation = :read',
-                ExpressionAttributeValues: { ':read': current.generation },
-              }),
+          ...(opts.unlessActiveSince ? activityUnchanged(current) : unchangedSince(current)),
         },
       },
       ...this.counterUpdates(
@@ -463,7 +479,7 @@ export class EnvironmentStore {
    * no newer activity — so a heartbeat clearing a warning is never undone.
    */
   async setCullAt(env: Environment, cullAt: string | undefined): Promise<boolean> {
-    const condition = activityUnchanged(env, 'generation = :gen', { ':gen': env.generation });
+    const condition = activityUnchanged(env);
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -483,6 +499,61 @@ export class EnvironmentStore {
       if (isConditionFailed(err)) return false;
       throw err;
     }
+  }
+
+  /**
+   * An admin's keep-alive: the reaper neither warns nor culls before `until`
+   * (undefined clears it). Setting one also clears a warning that shows. Not
+   * a change of intent: no generation bump; a deleted environment refuses
+   * (EnvironmentChanged: it moved on since it was read).
+   */
+  async setKeepAlive(env: Environment, until: string | undefined): Promise<Environment> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: envKey(env.ownerId, env.id),
+          UpdateExpression: until ? 'SET #keep = :until REMOVE #st.#cull' : 'REMOVE #keep',
+          ConditionExpression: 'attribute_exists(PK) AND desiredState <> :deleted',
+          ExpressionAttributeNames: {
+            '#keep': 'keepAliveUntil',
+            ...(until ? { '#st': 'status', '#cull': 'cullAt' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':deleted': 'deleted',
+            ...(until ? { ':until': until } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(Attributes!);
+    } catch (err) {
+      if (isConditionFailed(err)) throw new EnvironmentChanged();
+      throw err;
+    }
+  }
+
+  /**
+   * One page of Running environments started before `before`, oldest start
+   * first (GSI4; eventually consistent): the candidates for the maximum lifetime.
+   */
+  async startedBeforePage(
+    before: Date,
+    opts: { limit?: number; startKey?: Record<string, unknown> } = {},
+  ): Promise<{ items: Environment[]; nextKey?: Record<string, unknown> }> {
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI4.name,
+        KeyConditionExpression: '#pk = :pk AND #sk < :before',
+        ExpressionAttributeNames: { '#pk': GSI4.pk, '#sk': GSI4.sk },
+        ExpressionAttributeValues: { ':pk': 'RUNNING', ':before': before.toISOString() },
+        ScanIndexForward: true,
+        ...(opts.limit ? { Limit: opts.limit } : {}),
+        ...(opts.startKey ? { ExclusiveStartKey: opts.startKey } : {}),
+      }),
+    );
+    return { items: Items.map(fromItem), nextKey: LastEvaluatedKey };
   }
 
   /** One page of running environments, least recently active first (GSI1; eventually consistent). */

@@ -20,6 +20,14 @@ export const GSI1 = { name: 'GSI1', pk: 'GSI1PK', sk: 'GSI1SK' } as const;
 export const GSI2 = { name: 'GSI2', pk: 'GSI2PK', sk: 'GSI2SK' } as const;
 /** An environment by its id alone, without knowing its owner. */
 export const GSI3 = { name: 'GSI3', pk: 'GSI3PK' } as const;
+/**
+ * Running environments by start (the reaper's maximum lifetime): oldest start
+ * first, so an over-age environment is found however busy it is (GSI1 puts
+ * the busiest last). Written once an environment is Running, removed when it
+ * no longer runs. Items written before this index existed join it at their
+ * next status write.
+ */
+export const GSI4 = { name: 'GSI4', pk: 'GSI4PK', sk: 'GSI4SK' } as const;
 
 /** TTL attribute: epoch seconds. DynamoDB deletes late (and DynamoDB Local never), see ttl.ts. */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -36,6 +44,11 @@ export function runningIndexKeys(lastActivityAt: Date | string, envId: string) {
 /** GSI1 sort key bound: every running environment whose last activity is before `at`. */
 export function runningIndexBefore(at: Date): string {
   return at.toISOString();
+}
+
+/** GSI4 keys of a Running environment: its startedAt, the id breaking ties. */
+export function startedIndexKeys(startedAt: string, envId: string) {
+  return { [GSI4.pk]: 'RUNNING', [GSI4.sk]: `${startedAt}#${envId}` };
 }
 
 /** GSI2 keys of a live environment. */
@@ -73,6 +86,8 @@ export const tableDefinition: Omit<CreateTableCommandInput, 'TableName'> = {
     { AttributeName: GSI2.pk, AttributeType: 'S' },
     { AttributeName: GSI2.sk, AttributeType: 'S' },
     { AttributeName: GSI3.pk, AttributeType: 'S' },
+    { AttributeName: GSI4.pk, AttributeType: 'S' },
+    { AttributeName: GSI4.sk, AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: PK, KeyType: 'HASH' },
@@ -100,6 +115,14 @@ export const tableDefinition: Omit<CreateTableCommandInput, 'TableName'> = {
     {
       IndexName: GSI3.name,
       KeySchema: [{ AttributeName: GSI3.pk, KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      IndexName: GSI4.name,
+      KeySchema: [
+        { AttributeName: GSI4.pk, KeyType: 'HASH' },
+        { AttributeName: GSI4.sk, KeyType: 'RANGE' },
+      ],
       Projection: { ProjectionType: 'ALL' },
     },
   ],

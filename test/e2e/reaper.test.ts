@@ -61,6 +61,16 @@ describe('the reaper', () => {
       expect.objectContaining({ actorId: 'system', action: 'environment.cull', result: 'success' }),
     );
     expect(trail.items[0]!.detail).toContain('Idle: No activity since');
+
+    // Started again by its owner: no longer culled, and why it was is kept.
+    const start = await user.request(`/api/v1/environments/${env.id}/start`, { method: 'POST' });
+    expect(start.status).toBe(202);
+    const restarted = await jobs.get(env);
+    expect(restarted.status.conditions.find((c) => c.type === 'Culled')).toMatchObject({
+      status: 'False',
+      reason: 'Started',
+    });
+    expect(restarted.status.events.map((e) => e.reason)).toContain('Culled');
   });
 
   it('keeps an environment whose heartbeats arrive; a heartbeat clears the warning', async () => {
@@ -109,8 +119,25 @@ describe('the reaper', () => {
     expect(kept.status.lastActivityAt).toBe(sinceStart(env, 69).toISOString());
   });
 
+  it("waits for an admin's keep-alive to end, then warns, then culls", async () => {
+    const { env } = envs[2]!;
+    const read = await jobs.get(env);
+    await jobs.services.environments.setKeepAlive(read, sinceStart(env, 300).toISOString());
+    expect(await jobs.reap(sinceStart(env, 299), [env.id])).toMatchObject({
+      warned: 0,
+      culled: [],
+    });
+    expect((await jobs.reap(sinceStart(env, 301), [env.id])).warned).toBe(1);
+    expect((await jobs.get(env)).status.cullAt).toBe(sinceStart(env, 310).toISOString());
+    const report = await jobs.reap(sinceStart(env, 310), [env.id]);
+    expect(report.culled).toEqual([{ envId: env.id, reason: 'Idle' }]);
+  });
+
   it('culls at the maximum lifetime however active the environment is', async () => {
     const { env } = envs[3]!;
+    // Found by its start (GSI4) as well as by its activity, so a busy one cannot hide at the end of a bounded walk.
+    const byStart = await jobs.services.environments.startedBeforePage(sinceStart(env, 1));
+    expect(byStart.items.map((e) => e.id)).toContain(env.id);
     await jobs.services.environments.recordActivity(env, sinceStart(env, 12 * 60 - 2));
     const report = await jobs.reap(sinceStart(env, 12 * 60), [env.id]);
     expect(report.culled).toEqual([{ envId: env.id, reason: 'MaxLifetime' }]);
@@ -119,5 +146,7 @@ describe('the reaper', () => {
     expect(culled.status.conditions.find((c) => c.type === 'Culled')).toMatchObject({
       reason: 'MaxLifetime',
     });
+    const after = await jobs.services.environments.startedBeforePage(sinceStart(env, 1));
+    expect(after.items.map((e) => e.id)).not.toContain(env.id);
   });
 });

@@ -55,6 +55,10 @@ export async function jobsFor(_platform: LocalPlatform): Promise<Jobs> {
             const page = await services.environments.runningPage(opts);
             return { ...page, items: page.items.filter((e) => envIds.includes(e.id)) };
           },
+          startedBeforePage: async (before, opts) => {
+            const page = await services.environments.startedBeforePage(before, opts);
+            return { ...page, items: page.items.filter((e) => envIds.includes(e.id)) };
+          },
           setCullAt: (env, cullAt) => services.environments.setCullAt(env, cullAt),
           changeDesired: async (current, next, limits, at, opts) => {
             await hooks.beforeCull?.(current);

@@ -28,7 +28,7 @@ describe('table definition', () => {
     const input = createTableInput('t1');
     input.GlobalSecondaryIndexes?.pop();
     expect(input.TableName).toBe('t1');
-    expect(tableDefinition.GlobalSecondaryIndexes).toHaveLength(3);
+    expect(tableDefinition.GlobalSecondaryIndexes).toHaveLength(4);
   });
 });
 

@@ -3,6 +3,7 @@ import {
   GSI1,
   GSI2,
   GSI3,
+  GSI4,
   PK,
   SK,
   TTL_ATTRIBUTE,
@@ -19,6 +20,7 @@ describe('the deployed table', () => {
       [GSI1.name]: { hashKey: GSI1.pk, rangeKey: GSI1.sk, projection: 'all' },
       [GSI2.name]: { hashKey: GSI2.pk, rangeKey: GSI2.sk, projection: 'all' },
       [GSI3.name]: { hashKey: GSI3.pk, projection: 'all' },
+      [GSI4.name]: { hashKey: GSI4.pk, rangeKey: GSI4.sk, projection: 'all' },
     });
     // Every attribute the local table declares is a field of the deployed one, with its type.
     expect(Object.keys(args.fields).sort()).toEqual(

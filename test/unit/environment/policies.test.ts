@@ -5,6 +5,7 @@ import {
   checkCreate,
   checkStart,
   cullDecision,
+  cullLimits,
   LimitReached,
   resolveSpec,
   tierLimits,
@@ -198,6 +199,21 @@ describe('culling', () => {
   ])('%s', (_what, lastActivityAt, now, cullAt, reason, warn, cull) => {
     const d = cullDecision({ startedAt, lastActivityAt }, limits, settings, new Date(now));
     expect(d).toEqual({ cullAt: new Date(cullAt), reason, warn, cull });
+  });
+
+  it('takes the stricter of the tier and the template', () => {
+    expect(cullLimits(limits, { idleTimeoutMinutes: 15 })).toEqual({
+      idleTimeoutMinutes: 15,
+      maxLifetimeHours: limits.maxLifetimeHours,
+    });
+    expect(cullLimits(limits, { idleTimeoutMinutes: 100_000, maxLifetimeHours: 1 })).toEqual({
+      idleTimeoutMinutes: limits.idleTimeoutMinutes,
+      maxLifetimeHours: 1,
+    });
+    expect(cullLimits(limits, undefined)).toEqual({
+      idleTimeoutMinutes: limits.idleTimeoutMinutes,
+      maxLifetimeHours: limits.maxLifetimeHours,
+    });
   });
 
   it('has nothing to say about an environment that has not started', () => {

@@ -9,6 +9,7 @@ import {
   culledStatus,
   reapAction,
   strictestLimits,
+  uncull,
 } from '../../../core/environment/reaper.js';
 import { anEnvironment, proLimits } from './fixtures.js';
 
@@ -101,6 +102,41 @@ describe('strictestLimits', () => {
     s.tiers.gpu = { ...s.tiers.pro!, idleTimeoutMinutes: 15, maxLifetimeHours: 100 };
     expect(strictestLimits(s)).toMatchObject({ idleTimeoutMinutes: 15, maxLifetimeHours: 12 });
   });
+
+  it("and of the templates' own policies", () => {
+    const s = defaultSettings();
+    expect(strictestLimits(s, [{}, { idleTimeoutMinutes: 10 }, { maxLifetimeHours: 2 }])).toEqual({
+      idleTimeoutMinutes: 10,
+      maxLifetimeHours: 2,
+    });
+  });
+});
+
+describe('reapAction with an admin keep-alive', () => {
+  const idle = (keepAliveUntil: string) => running({}, { keepAliveUntil });
+
+  it('neither warns nor culls before it ends, however idle or old', () => {
+    expect(
+      reapAction(idle(iso(24 * 60)), limits, settings, at(20 * 60), { holdIdle: false }),
+    ).toBeUndefined();
+  });
+
+  it('clears a warning that showed before it was set', () => {
+    const env = running({ cullAt: iso(60) }, { keepAliveUntil: iso(120) });
+    expect(reapAction(env, limits, settings, at(55), { holdIdle: false })).toEqual({
+      type: 'clearWarning',
+    });
+  });
+
+  it('warns when it ends and culls one warning window later', () => {
+    expect(reapAction(idle(iso(120)), limits, settings, at(120), { holdIdle: false })).toEqual({
+      type: 'warn',
+      cullAt: iso(130),
+    });
+    expect(
+      reapAction(idle(iso(120)), limits, settings, at(130), { holdIdle: false }),
+    ).toMatchObject({ type: 'cull', decision: { reason: 'Idle' } });
+  });
 });
 
 describe('culledStatus', () => {
@@ -116,6 +152,26 @@ describe('culledStatus', () => {
     expect(culled.message).toContain(`due at ${iso(65)}`);
     expect(culled.message).toContain(`warned from ${iso(55)}`);
     expect(status.events.at(-1)).toMatchObject({ reason: 'Culled', message: culled.message });
+  });
+});
+
+describe('uncull', () => {
+  it('sets a Culled condition False on the next start, keeping when and why', () => {
+    const env = running({ lastActivityAt: iso(5) });
+    const decision = cullDecision(env.status, limits, settings, at(66))!;
+    const culled = culledStatus(env.status, decision, limits, settings, at(66));
+    const started = uncull(culled, at(200));
+    expect(started.conditions.find((c) => c.type === 'Culled')).toEqual({
+      type: 'Culled',
+      status: 'False',
+      reason: 'Started',
+      message: `Started again at ${iso(200)}; culled (Idle) at ${iso(66)}.`,
+      lastTransitionTime: iso(200),
+    });
+    expect(started.events).toEqual(culled.events);
+    // Nothing to end: the same status.
+    expect(uncull(started, at(300))).toBe(started);
+    expect(uncull(env.status, at(300))).toBe(env.status);
   });
 });
 
