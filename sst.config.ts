@@ -1,6 +1,6 @@
 /// <reference path="./.sst/platform/config.d.ts" />
-// The Lablease app on AWS: `npx sst deploy --stage <stage>`. One file per
-// concern under stacks/; each exports what the others link to.
+// The Lablease app on AWS: `npx sst deploy --stage <stage>` (DEPLOY.md). One
+// file per concern under stacks/; each exports what the others use.
 
 export default $config({
   app(input) {
@@ -14,18 +14,17 @@ export default $config({
     };
   },
   async run() {
-    const { secrets } = await import('./stacks/secrets');
     const { table } = await import('./stacks/table');
     const { intents } = await import('./stacks/queues');
     const { api } = await import('./stacks/api');
-    await import('./stacks/jobs');
     const { web } = await import('./stacks/web');
+    await import('./stacks/jobs');
+    await import('./stacks/alarms');
     return {
       api: api.url,
       web: web.url,
       table: table.name,
       queue: intents.url,
-      secrets: Object.keys(secrets).join(','),
     };
   },
 });

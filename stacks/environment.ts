@@ -1,30 +1,63 @@
-// What every function is given: the table, the queue, the secrets, and the
-// non-secret configuration (core/config.ts reads it, validated, at start).
-
-import { intents } from './queues';
+// What each function is given. Every function: the table, the intent queue
+// (send only) and the settings core/config.ts validates at start. Only the
+// workers that call Kubernetes (provisioner, reconciler) get cluster access;
+// no function gets the dead-letter queue.
+import { ARCHITECTURE, NODEJS_BUNDLING, RUNTIME } from './bundling';
+import { clusterEnvironment, clusterPermissions } from './cluster';
+import { intents, sendIntentsPermission } from './queues';
 import { secrets } from './secrets';
-import { table } from './table';
+import { readSettings } from './settings';
+import { table, tablePermission } from './table';
 
-export const link = [table, intents, ...Object.values(secrets)];
+export const settings = readSettings();
 
-export const environment = {
+export const environment: Record<string, $util.Input<string>> = {
   LABLEASE_STAGE: $app.stage,
   TABLE_NAME: table.name,
   INTENT_QUEUE_URL: intents.url,
-  LABLEASE_CLUSTER: process.env.LABLEASE_CLUSTER ?? 'eks',
-  ENVIRONMENTS_DOMAIN: process.env.ENVIRONMENTS_DOMAIN ?? '',
-  WEB_ORIGIN: process.env.WEB_ORIGIN ?? '',
-  OIDC_CLIENT_ID: process.env.OIDC_CLIENT_ID ?? '',
-  ADMIN_EMAILS: process.env.ADMIN_EMAILS ?? '',
-  ALLOWED_EMAIL_DOMAINS: process.env.ALLOWED_EMAIL_DOMAINS ?? '',
+  ENVIRONMENTS_DOMAIN: settings.environmentsDomain,
+  ADMIN_EMAILS: settings.adminEmails,
+  ALLOWED_EMAIL_DOMAINS: settings.allowedEmailDomains,
+  LOCAL_ACCOUNTS: settings.localAccounts ? 'true' : 'false',
   AUTH_SIGNING_KEYS: secrets.AuthSigningKeys.value,
-  OIDC_CLIENT_SECRET: secrets.OidcClientSecret.value,
+  ...(settings.oidcClientId
+    ? { OIDC_CLIENT_ID: settings.oidcClientId, OIDC_CLIENT_SECRET: secrets.OidcClientSecret.value }
+    : {}),
 };
 
-export const functionDefaults = {
-  runtime: 'nodejs24.x',
-  architecture: 'arm64',
-  memory: '512 MB',
-  link,
-  environment,
-} as const;
+const base = {
+  runtime: RUNTIME,
+  architecture: ARCHITECTURE,
+  nodejs: NODEJS_BUNDLING,
+  logging: { format: 'json' as const, retention: '1 month' as const },
+};
+
+/** The API: table and intent queue, nothing of the cluster. */
+export function apiFunction(extra: Record<string, $util.Input<string>>) {
+  return {
+    ...base,
+    memory: '1024 MB' as const,
+    environment: { ...environment, ...extra },
+    permissions: [tablePermission, sendIntentsPermission],
+  };
+}
+
+/** A scheduled job that never calls Kubernetes (the reaper). */
+export function jobFunction() {
+  return {
+    ...base,
+    memory: '512 MB' as const,
+    environment,
+    permissions: [tablePermission, sendIntentsPermission],
+  };
+}
+
+/** A worker that calls Kubernetes (provisioner, reconciler). */
+export function clusterWorkerFunction() {
+  return {
+    ...base,
+    memory: '1024 MB' as const,
+    environment: { ...environment, ...clusterEnvironment(settings) },
+    permissions: [tablePermission, sendIntentsPermission, ...clusterPermissions(settings)],
+  };
+}
