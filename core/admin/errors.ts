@@ -18,26 +18,31 @@ export class TemplateInUse extends DomainError {
   }
 }
 
+/** What is versioned with ETag / If-Match. */
+export type Versioned = 'settings' | 'template';
+
+const subject = { settings: 'The settings changed', template: 'The template changed' };
+
 /** If-Match names a version that is no longer current: someone else saved in between. */
 export class PreconditionFailed extends DomainError {
-  constructor() {
+  constructor(what: Versioned = 'settings') {
     super(
       'precondition-failed',
       'Precondition failed',
       412,
-      'The settings changed since you read them; reload them and apply your change again.',
+      `${subject[what]} since you read ${what === 'settings' ? 'them' : 'it'}; reload and apply your change again.`,
     );
   }
 }
 
 /** A write of versioned data without If-Match could silently undo someone else's change. */
 export class PreconditionRequired extends DomainError {
-  constructor() {
+  constructor(what: Versioned = 'settings') {
     super(
       'precondition-required',
       'Precondition required',
       428,
-      'Send the ETag you read in If-Match, so a concurrent change is not overwritten.',
+      `Send the ETag you read of the ${what} in If-Match, so a concurrent change is not overwritten.`,
     );
   }
 }

@@ -81,35 +81,47 @@ export class CatalogStore {
   }
 
   async get(id: string): Promise<Template | undefined> {
+    return (await this.getVersioned(id))?.template;
+  }
+
+  /** A template with its version (0: as seeded, never saved since), for If-Match. */
+  async getVersioned(id: string): Promise<{ template: Template; version: number } | undefined> {
     await this.ensureSeeded();
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: templateKey(id), ConsistentRead: true }),
     );
-    return Item ? Template.parse(Item) : undefined;
-  }
-
-  async put(template: Template): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...templateKey(template.id), type: 'template', ...template },
-      }),
-    );
-    this.notify();
+    return Item
+      ? { template: Template.parse(Item), version: Number(Item.version ?? 0) }
+      : undefined;
   }
 
   /**
-   * Writes a template only if its id is new (`mustExist` false) or only if it
-   * is still there (`mustExist` true); false when that condition failed.
+   * Writes a template only if its id is new (`expectedVersion` undefined; it
+   * becomes version 1), or only if the stored one is still at
+   * `expectedVersion` (it becomes the next); false when that condition failed.
    */
-  async putIf(template: Template, mustExist: boolean): Promise<boolean> {
+  async putIf(template: Template, expectedVersion: number | undefined): Promise<boolean> {
     await this.ensureSeeded();
+    const condition =
+      expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(PK)' }
+        : expectedVersion === 0
+          ? { ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(version)' }
+          : {
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': expectedVersion },
+            };
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...templateKey(template.id), type: 'template', ...template },
-          ConditionExpression: mustExist ? 'attribute_exists(PK)' : 'attribute_not_exists(PK)',
+          Item: {
+            ...templateKey(template.id),
+            type: 'template',
+            ...template,
+            version: (expectedVersion ?? 0) + 1,
+          },
+          ...condition,
         }),
       );
       this.notify();

@@ -109,9 +109,11 @@ describe('templates', () => {
   });
 
   it('replaces, disables and enables a template', async () => {
+    const read = await call('/api/v1/admin/templates/rstudio', { jar: admin.jar });
     const put = await call('/api/v1/admin/templates/rstudio', {
       method: 'PUT',
       jar: admin.jar,
+      headers: { 'if-match': read.headers.get('etag')! },
       body: { ...rstudio, description: 'R, edited.', port: 8788 },
     });
     expect(put.status).toBe(200);
@@ -123,12 +125,14 @@ describe('templates', () => {
     const mismatch = await call('/api/v1/admin/templates/rstudio', {
       method: 'PUT',
       jar: admin.jar,
+      headers: { 'if-match': put.headers.get('etag')! },
       body: { ...rstudio, id: 'other' },
     });
     expect(mismatch.status).toBe(422);
     const missing = await call('/api/v1/admin/templates/nope', {
       method: 'PUT',
       jar: admin.jar,
+      headers: { 'if-match': '"1"' },
       body: { ...rstudio, id: 'nope' },
     });
     expect(missing.status).toBe(404);
@@ -149,6 +153,71 @@ describe('templates', () => {
       jar: admin.jar,
     });
     expect((await enabled.json()).enabled).toBe(true);
+  });
+
+  it('versions a template: ETag on read and every save, If-Match required on PUT (412 stale, 428 missing)', async () => {
+    const read = await call('/api/v1/admin/templates/rstudio', { jar: admin.jar });
+    expect(read.status).toBe(200);
+    const etag = read.headers.get('etag')!;
+    expect(etag).toMatch(/^"\d+"$/);
+    const body = await read.json();
+
+    const missing = await call('/api/v1/admin/templates/rstudio', {
+      method: 'PUT',
+      jar: admin.jar,
+      body: { ...body, description: 'No If-Match.' },
+    });
+    expect(missing.status).toBe(428);
+    expect(missing.headers.get('content-type')).toBe('application/problem+json');
+
+    // Two admins read the same version; the first save wins, the second is stale.
+    const first = await call('/api/v1/admin/templates/rstudio', {
+      method: 'PUT',
+      jar: admin.jar,
+      headers: { 'if-match': etag },
+      body: { ...body, description: 'First admin.' },
+    });
+    expect(first.status).toBe(200);
+    const next = first.headers.get('etag')!;
+    expect(next).not.toBe(etag);
+    for (const [method, path, payload] of [
+      ['PUT', '/api/v1/admin/templates/rstudio', { ...body, description: 'Second admin.' }],
+      ['POST', '/api/v1/admin/templates/rstudio/disable', undefined],
+      ['DELETE', '/api/v1/admin/templates/rstudio', undefined],
+    ] as const) {
+      const stale = await call(path, {
+        method,
+        jar: admin.jar,
+        headers: { 'if-match': etag },
+        body: payload,
+      });
+      expect(stale.status, `${method} ${path}`).toBe(412);
+      expect((await stale.json()).detail).toContain('The template changed');
+    }
+    const garbage = await call('/api/v1/admin/templates/rstudio', {
+      method: 'PUT',
+      jar: admin.jar,
+      headers: { 'if-match': '*' },
+      body: { ...body, description: 'Any version.' },
+    });
+    expect(garbage.status).toBe(412);
+    const after = await call('/api/v1/admin/templates/rstudio', { jar: admin.jar });
+    expect(after.headers.get('etag')).toBe(next);
+    expect((await after.json()).description).toBe('First admin.');
+
+    // A toggle without If-Match is fine (it loses nothing) and moves the version on.
+    const toggled = await call('/api/v1/admin/templates/rstudio/enable', {
+      method: 'POST',
+      jar: admin.jar,
+    });
+    expect(toggled.status).toBe(200);
+    expect(toggled.headers.get('etag')).not.toBe(next);
+    const created = await call('/api/v1/admin/templates', {
+      method: 'POST',
+      jar: admin.jar,
+      body: { ...rstudio, id: 'rstudio-two' },
+    });
+    expect(created.headers.get('etag')).toBe('"1"');
   });
 
   it('refuses to delete a template in use (409, disable instead), deletes one that is not', async () => {
@@ -340,5 +409,7 @@ describe('the OpenAPI document', () => {
     ])
       expect(doc.paths, path).toHaveProperty([path]);
     expect(doc.paths['/api/v1/admin/settings'].put.responses).toHaveProperty('412');
+    expect(doc.paths['/api/v1/admin/templates/{id}'].put.responses).toHaveProperty('412');
+    expect(doc.paths['/api/v1/admin/templates/{id}'].put.responses).toHaveProperty('428');
   });
 });
