@@ -16,6 +16,7 @@ import { CatalogStore } from './store/catalog.js';
 import { createDocumentClient, type DocumentClient } from './store/client.js';
 import { EnvironmentStore } from './store/environments.js';
 import { FleetStore } from './store/fleet.js';
+import { OrphanVolumeStore } from './store/orphans.js';
 
 export interface Services {
   config: Config;
@@ -87,6 +88,7 @@ export async function createServices(
       catalog,
       environments,
       fleet: new FleetStore(doc, config.tableName),
+      orphanVolumes: new OrphanVolumeStore(doc, config.tableName),
       users: auth.users,
       apiTokens: new ApiTokenStore(doc, config.tableName),
       audit,

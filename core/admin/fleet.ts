@@ -4,8 +4,9 @@
 import { changeEnvironment } from '../environment/lifecycle.js';
 import type { Environment, Phase } from '../environment/model.js';
 import { formatCpu, formatMemory, parseCpu, parseMemory } from '../environment/quantity.js';
-import { NotFound } from '../errors.js';
+import { DomainError, NotFound, ValidationFailed } from '../errors.js';
 import type { FleetFilter } from '../store/fleet.js';
+import type { OrphanVolume } from '../store/orphans.js';
 import type { User } from '../store/users.js';
 import { type Actor, audited } from './audited.js';
 import type { AdminDeps } from './deps.js';
@@ -94,4 +95,62 @@ export function actOnEnvironment(
       return changeEnvironment(deps.lifecycle, env, operation, owner.tier);
     },
   );
+}
+
+/** How far ahead an admin may exempt an environment from the reaper. */
+export const MAX_KEEP_ALIVE_DAYS = 30;
+
+/**
+ * An admin's keep-alive: the reaper neither warns nor culls the environment
+ * before `until` (null clears it). `until` must be in the future and at most
+ * MAX_KEEP_ALIVE_DAYS ahead: an exemption always ends.
+ */
+export function keepEnvironmentAlive(
+  deps: AdminDeps,
+  actor: Actor,
+  envId: string,
+  until: string | null,
+): Promise<Environment> {
+  return audited(
+    deps,
+    actor,
+    {
+      action: until ? 'environment.keep-alive' : 'environment.keep-alive-clear',
+      target: `environment:${envId}`,
+      ...(until ? { detail: `until ${new Date(until).toISOString()}` } : {}),
+    },
+    async () => {
+      const at = until === null ? undefined : checkKeepAlive(until, deps.now());
+      const found = await deps.environments.findById(envId);
+      const env = found && (await deps.environments.get(found.ownerId, envId));
+      if (!env) throw new NotFound('The environment');
+      if (env.desiredState === 'deleted')
+        throw new DomainError(
+          'environment-deleted',
+          'Environment deleted',
+          409,
+          'A deleted environment runs no more: there is nothing to keep alive.',
+        );
+      return deps.environments.setKeepAlive(env, at);
+    },
+  );
+}
+
+function checkKeepAlive(until: string, now: Date): string {
+  const at = Date.parse(until);
+  const latest = now.getTime() + MAX_KEEP_ALIVE_DAYS * 86_400_000;
+  if (!(at > now.getTime()))
+    throw new ValidationFailed([{ field: 'until', message: 'must be in the future' }]);
+  if (at > latest)
+    throw new ValidationFailed([
+      { field: 'until', message: `must be at most ${MAX_KEEP_ALIVE_DAYS} days ahead` },
+    ]);
+  return new Date(at).toISOString();
+}
+
+/** Workspace volumes the reconciler found without an environment: kept, for an admin to review. */
+export function orphanVolumes(
+  deps: Pick<AdminDeps, 'orphanVolumes'>,
+): Promise<{ volumes: OrphanVolume[]; count: number; since?: string }> {
+  return deps.orphanVolumes.list();
 }

@@ -59,6 +59,8 @@ export const EnvironmentView = z
     createdAt: z.string(),
     updatedAt: z.string(),
     dataDeletion: z.object({ requestedAt: z.string(), purgeAfter: z.string() }).nullable(),
+    /** An admin exempted it from idle and lifetime culls until then. */
+    keepAliveUntil: z.string().nullable(),
     status: z.object({
       phase: z.string(),
       conditions: z.array(ConditionView),
@@ -87,6 +89,7 @@ export function toView(env: Environment): z.infer<typeof EnvironmentView> {
     createdAt: env.createdAt,
     updatedAt: env.updatedAt,
     dataDeletion: env.dataDeletion ?? null,
+    keepAliveUntil: env.keepAliveUntil ?? null,
     status: {
       phase: s.phase,
       conditions: s.conditions,
