@@ -45,6 +45,11 @@ const Env = z.object({
       (s) => isSafeBaseUrl(s.replace(/\/$/, '')),
       'must be a plain http(s) base URL: lowercase host, optional port and path; no query, fragment, quotes, spaces or ;{}#$',
     ),
+  /** Set by the local stack only: what serves environment hosts there (nginx/<version> or node), for /api/v1/info. */
+  LABLEASE_LOCAL_ROUTER: z
+    .string()
+    .regex(/^(nginx\/[0-9A-Za-z.+~-]+|node)$/, 'must be nginx/<version> or node')
+    .optional(),
   /** How environments are routed: Gateway API + Envoy Gateway SecurityPolicy, or ingress-nginx. */
   LABLEASE_ROUTER: z.enum(['gateway', 'ingress-nginx']).default('gateway'),
   /** gateway: the Gateway that environments' HTTPRoutes attach to, as <namespace>/<name>. */
@@ -126,6 +131,8 @@ export type Config = {
   environmentsDomain: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   apiUrl: string;
+  /** The local stack's router (nginx/<version> or node); undefined elsewhere. */
+  localRouter?: string;
   router: {
     kind: 'gateway' | 'ingress-nginx';
     gateway: ObjectRef;
@@ -193,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     environmentsDomain: e.ENVIRONMENTS_DOMAIN,
     logLevel: e.LOG_LEVEL,
     apiUrl: e.API_URL.replace(/\/$/, ''),
+    localRouter: e.LABLEASE_LOCAL_ROUTER,
     router: {
       kind: e.LABLEASE_ROUTER,
       gateway: parseObjectRef(e.LABLEASE_GATEWAY)!,

@@ -27,6 +27,8 @@ export interface Backends {
   dynamodb: { engine: string; endpoint?: string; table: string };
   queue: { engine: string; endpoint?: string; url?: string };
   cluster: { kind: string; server?: string };
+  /** The local stack's router in front of environment hosts (absent where a gateway does it). */
+  router?: { engine: string; environments: string };
 }
 
 export interface AppDeps {
@@ -64,6 +66,7 @@ const Info = z
         url: z.string().optional(),
       }),
       cluster: z.object({ kind: z.string(), server: z.string().optional() }),
+      router: z.object({ engine: z.string(), environments: z.string() }).optional(),
     }),
     /** How people sign in here, for the dashboard's sign-in page. */
     signIn: z.object({

@@ -1,6 +1,7 @@
 // Describes the backends a configuration points at, for /api/v1/info. An
 // endpoint override means a local engine (the local stack sets them); none
 // means the AWS service itself.
+import { environmentUrl } from '../cluster/kubeconfig.js';
 import type { Config } from '../config.js';
 import type { Backends } from './app.js';
 
@@ -20,5 +21,14 @@ export function backendsFromConfig(config: Config): Backends {
       }[config.cluster.kind],
       ...(config.cluster.server ? { server: config.cluster.server } : {}),
     },
+    ...(config.localRouter
+      ? {
+          router: {
+            engine:
+              config.localRouter === 'node' ? 'Node router (no nginx here)' : config.localRouter,
+            environments: environmentUrl(config, '<envId>'),
+          },
+        }
+      : {}),
   };
 }

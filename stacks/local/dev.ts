@@ -7,6 +7,8 @@ import { startLocalPlatform } from './platform.js';
 const stateDir = resolve(process.env.LABLEASE_STATE_DIR ?? '.lablease');
 const apiPort = Number(process.env.API_PORT ?? 8787);
 const webPort = Number(process.env.WEB_PORT ?? 5173);
+const routerPort = Number(process.env.ROUTER_PORT ?? 8780);
+const routerEngine = (['nginx', 'node'] as const).find((e) => e === process.env.LOCAL_ROUTER);
 const cluster = process.env.LABLEASE_CLUSTER === 'kubeconfig' ? 'kubeconfig' : 'kubesim';
 
 async function main() {
@@ -35,6 +37,8 @@ async function main() {
       persist: true,
       cluster,
       kubeletDelays: 'realistic',
+      routerPort,
+      routerEngine,
       log: (line) => console.log(line),
     });
   } catch (err) {
@@ -52,6 +56,15 @@ async function main() {
       '',
       `  Dashboard   ${p.webUrl}`,
       `  API         ${p.apiUrl}   (health: ${p.apiUrl}/health, info: ${p.apiUrl}/api/v1/info)`,
+      ...(p.router
+        ? [
+            `  Router      http://<envId>.env.localhost:${p.router.port}/ — ${
+              p.router.engine === 'nginx'
+                ? `nginx ${p.router.version} (auth_request to the API's /auth/verify)`
+                : 'Node fallback router (install nginx for the real thing)'
+            }`,
+          ]
+        : []),
       '',
       `  DynamoDB    DynamoDB Local at ${p.dynamodbEndpoint} (data in ${resolve(stateDir, 'dynamodb')})`,
       `  Queue       fauxqs at ${p.sqsEndpoint} (${p.queueUrl}, DLQ ${p.dlqUrl})`,

@@ -16,6 +16,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startSqsEventSource } from './event-source.js';
 import { type Kubesim, startKubesim } from './kubesim/index.js';
 import { freePort } from './ports.js';
+import { type LocalRouter, type RouterEngine, startLocalRouter } from './router/index.js';
 import { startSchedule } from './schedule.js';
 import {
   BOOTSTRAP_ADMIN_FILE,
@@ -45,6 +46,10 @@ export interface LocalPlatformOptions {
   scheduleEveryMs?: number;
   /** How soon the provisioner looks again at an environment still moving (seconds). */
   pollSeconds?: number;
+  /** The router in front of environment hosts (kubesim only): its port (0 or unset picks a free one). */
+  routerPort?: number;
+  /** nginx when the machine has it ('auto', the default), or one by force. */
+  routerEngine?: RouterEngine | 'auto';
   log?: (line: string) => void;
 }
 
@@ -66,6 +71,8 @@ export interface LocalPlatform {
     /** The embedded cluster's handle (faults, scripts, counters), for tests and benchmarks. */
     kubesim?: Kubesim;
   };
+  /** The local router serving `http://<envId>.env.localhost:<port>/` (kubesim only). */
+  router: LocalRouter | undefined;
   stop(): Promise<void>;
 }
 
@@ -75,6 +82,7 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const MAX_RECEIVE_COUNT = 5;
 const VISIBILITY_TIMEOUT_SECONDS = 30;
 const PROVISIONER_CONCURRENCY = 5;
+const LOCAL_ENVIRONMENTS_DOMAIN = 'env.localhost';
 
 export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<LocalPlatform> {
   const log = opts.log ?? (() => {});
@@ -136,8 +144,34 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
     const webPort = opts.webPort === false ? undefined : opts.webPort || (await freePort());
     // The API's own URL is the issuer of its access tokens: known before it starts.
     const apiPort = opts.apiPort || (await freePort());
+    const webOrigin = `http://localhost:${webPort ?? 5173}`;
+    const apiUrl = `http://localhost:${apiPort}`;
+
+    // The router stands where a cluster's gateway would: environments live on
+    // their own domain (env.localhost, which browsers resolve to loopback), at
+    // the router's port. It asks the API's /auth/verify, so it needs only the
+    // API's port, not the API running yet.
+    let router: LocalRouter | undefined;
+    if (cluster.kubesim) {
+      const sim = cluster.kubesim;
+      router = await startLocalRouter({
+        port: opts.routerPort ?? 0,
+        environmentsDomain: LOCAL_ENVIRONMENTS_DOMAIN,
+        apiPort,
+        apiUrl,
+        webOrigin,
+        engine: opts.routerEngine,
+        source: {
+          list: (resource, o) => sim.api.list(resource, o),
+          subscribe: (resource, fn) => sim.api.subscribe(resource, fn),
+          serviceEndpoint: (ns, service) => sim.simulation.serviceEndpoint(ns, service),
+        },
+        log,
+      });
+      stops.push(() => router?.stop());
+    }
     Object.assign(process.env, {
-      WEB_ORIGIN: `http://localhost:${webPort ?? 5173}`,
+      WEB_ORIGIN: webOrigin,
       LABLEASE_STAGE: 'local',
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -146,7 +180,13 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SQS_ENDPOINT: sqsLocal.endpoint,
       INTENT_QUEUE_URL: queues.queueUrl,
-      API_URL: `http://localhost:${apiPort}`,
+      API_URL: apiUrl,
+      ...(router
+        ? {
+            ENVIRONMENTS_DOMAIN: `${LOCAL_ENVIRONMENTS_DOMAIN}:${router.port}`,
+            LABLEASE_LOCAL_ROUTER: router.engine === 'nginx' ? `nginx/${router.version}` : 'node',
+          }
+        : {}),
       AUTH_SIGNING_KEYS: await localSigningKeys(stateDir),
       PROVISIONER_POLL_SECONDS: String(opts.pollSeconds ?? (opts.kubeletDelays === 'zero' ? 1 : 3)),
       LABLEASE_CLUSTER: opts.cluster,
@@ -157,7 +197,6 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
     const { app } = await import('../../functions/api.js');
     const server = await listen(app.fetch, apiPort);
     stops.push(() => closeServer(server));
-    const apiUrl = `http://localhost:${apiPort}`;
     const bootstrapAdmin = await ensureBootstrapAdmin(stateDir);
 
     const provisioner = await import('../../functions/provisioner.js');
@@ -210,6 +249,7 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
         kubeconfigPath: cluster.kubeconfigPath,
         kubesim: cluster.kubesim,
       },
+      router,
       stop,
     };
   } catch (err) {
@@ -254,7 +294,8 @@ async function startCluster(opts: LocalPlatformOptions, stateDir: string) {
   }
   const kubesim = await startKubesim({
     persistPath: opts.persist ? join(stateDir, 'kubesim.json') : undefined,
-    kubelet: { delays: opts.kubeletDelays },
+    // Ready pods serve a small page (and a websocket echo): what the router proxies to.
+    kubelet: { delays: opts.kubeletDelays, servePods: true },
   });
   const kubeconfigPath = join(stateDir, 'kubeconfig');
   await kubesim.writeKubeconfig(kubeconfigPath);

@@ -81,10 +81,12 @@ describe('npm run dev', () => {
   it('comes up healthy, refuses a second copy, and stops cleanly on Ctrl-C', async () => {
     const apiPort = await freePort();
     const webPort = await freePort();
+    const routerPort = await freePort();
     const env = {
       LABLEASE_STATE_DIR: stateDir,
       API_PORT: String(apiPort),
       WEB_PORT: String(webPort),
+      ROUTER_PORT: String(routerPort),
     };
     first = startDev(env);
     const api = `http://127.0.0.1:${apiPort}`;
@@ -107,6 +109,9 @@ describe('npm run dev', () => {
       first.output,
     );
     expect(first.output()).toContain(`http://localhost:${webPort}`);
+    // Environments are served by the local router, at its port.
+    expect(first.output()).toContain(`http://<envId>.env.localhost:${routerPort}/`);
+    expect(info.backends.router.environments).toBe(`http://<envId>.env.localhost:${routerPort}/`);
     // The dashboard is served.
     const page = await fetch(`http://127.0.0.1:${webPort}/`);
     expect(page.status).toBe(200);
@@ -120,6 +125,7 @@ describe('npm run dev', () => {
       ...env,
       API_PORT: String(await freePort()),
       WEB_PORT: String(await freePort()),
+      ROUTER_PORT: String(await freePort()),
     });
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/already running \(pid \d+/);

@@ -57,6 +57,23 @@ describe('the API app', () => {
     });
   });
 
+  it('names the local router and where environments live, when the local stack runs one', () => {
+    const config = loadConfig({
+      LABLEASE_LOCAL_ROUTER: 'nginx/1.22.1',
+      ENVIRONMENTS_DOMAIN: 'env.localhost:8780',
+    });
+    expect(backendsFromConfig(config).router).toEqual({
+      engine: 'nginx/1.22.1',
+      environments: 'http://<envId>.env.localhost:8780/',
+    });
+    expect(backendsFromConfig(loadConfig({ LABLEASE_LOCAL_ROUTER: 'node' })).router?.engine).toBe(
+      'Node router (no nginx here)',
+    );
+    expect(() => loadConfig({ LABLEASE_LOCAL_ROUTER: 'nginx; evil' })).toThrow(
+      /LABLEASE_LOCAL_ROUTER/,
+    );
+  });
+
   it('names the AWS services when no local endpoint is configured', () => {
     const backends = backendsFromConfig(loadConfig({ LABLEASE_CLUSTER: 'eks' }));
     expect(backends.dynamodb.engine).toBe('Amazon DynamoDB');

@@ -91,7 +91,7 @@ export async function startLocalRouter(opts: LocalRouterOptions): Promise<LocalR
       proc = await startNginx(nginx, dir, render(current), port, log);
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
-      throw err;
+      throw portHint(err, port);
     }
     apply = async (routes) => {
       await proc.reload(render(routes));
@@ -105,6 +105,8 @@ export async function startLocalRouter(opts: LocalRouterOptions): Promise<LocalR
       verifyUrl: `http://127.0.0.1:${opts.apiPort}/auth/verify`,
       apiUrl: opts.apiUrl,
       webOrigin: opts.webOrigin,
+    }).catch((err) => {
+      throw portHint(err, port);
     });
     node.setRoutes(current);
     apply = async (routes) => node.setRoutes(routes);
@@ -166,4 +168,13 @@ export async function startLocalRouter(opts: LocalRouterOptions): Promise<LocalR
       if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+function portHint(err: unknown, port: number): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return /in use|EADDRINUSE/i.test(message)
+    ? new Error(`Port ${port} is already in use: set ROUTER_PORT to another port. (${message})`)
+    : err instanceof Error
+      ? err
+      : new Error(message);
 }
