@@ -130,6 +130,31 @@ describe('keep-alive', () => {
   });
 });
 
+describe("a template's own cull policy", () => {
+  it('is accepted on a template, validated, and stored', async () => {
+    const all = await (await call('/api/v1/admin/templates', { jar: admin.jar })).json();
+    const { id: _id, ...base } = all.items[0];
+    const post = (body: unknown) =>
+      call('/api/v1/admin/templates', { method: 'POST', jar: admin.jar, body });
+    for (const bad of [
+      { idleTimeoutMinutes: 0 },
+      { idleTimeoutMinutes: 1.5 },
+      { maxLifetimeHours: -1 },
+      { maxLifetimeHours: '12' },
+    ]) {
+      const res = await post({ ...base, id: 'gpu-bad', ...bad });
+      expect(res.status, JSON.stringify(bad)).toBe(422);
+    }
+    expect(await t.services.catalog.get('gpu-bad')).toBeUndefined();
+    const created = await post({ ...base, id: 'gpu', idleTimeoutMinutes: 15, maxLifetimeHours: 8 });
+    expect(created.status).toBe(201);
+    expect(await t.services.catalog.get('gpu')).toMatchObject({
+      idleTimeoutMinutes: 15,
+      maxLifetimeHours: 8,
+    });
+  });
+});
+
 describe('orphaned volumes', () => {
   it('lists what the reconciler recorded, for admins only', async () => {
     const empty = await call('/api/v1/admin/volumes/orphans', { jar: admin.jar });
