@@ -61,7 +61,8 @@ describe('an environment, end to end', () => {
     expect(created.res.headers.get('location')).toBe(`/api/v1/environments/${created.body.id}`);
     const id = created.body.id;
     const running = await until(id, 'Running');
-    expect(running.status.url).toMatch(new RegExp(`^http://${id}\\.env\\.localhost/`));
+    // On the local router's port (ENVIRONMENTS_DOMAIN=env.localhost:<port>).
+    expect(running.status.url).toBe(`http://${id}.env.localhost:${ctx.platform.router!.port}/`);
     expect(running.status.observedGeneration).toBe(running.generation);
     const ns = `lab-${running.ownerId}`;
     const { core, apps } = kube();
