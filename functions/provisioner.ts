@@ -5,6 +5,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ClusterClient } from '../core/cluster/client.js';
 import { convergeEnvironment } from '../core/cluster/converge.js';
 import { loadKubeConfig, planOptionsFrom } from '../core/cluster/kubeconfig.js';
+import { routerOptionsFrom } from '../core/cluster/routes/index.js';
 import { loadConfig } from '../core/config.js';
 import { parseIntent } from '../core/queue/intent.js';
 import { retryLater } from '../core/queue/retry.js';
@@ -20,6 +21,7 @@ const deps = {
   queue: services.queue,
   now: services.now,
   planOptions: planOptionsFrom(config),
+  routes: routerOptionsFrom(config),
 };
 const processor = new BatchProcessor(EventType.SQS);
 

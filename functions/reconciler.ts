@@ -2,6 +2,7 @@
 // DynamoDB and the cluster (core/jobs/reconciler.ts).
 import { ClusterClient } from '../core/cluster/client.js';
 import { loadKubeConfig, planOptionsFrom } from '../core/cluster/kubeconfig.js';
+import { routerOptionsFrom } from '../core/cluster/routes/index.js';
 import { loadConfig } from '../core/config.js';
 import { reconcileCluster } from '../core/jobs/reconciler.js';
 import { createServices } from '../core/services.js';
@@ -14,6 +15,7 @@ const deps = {
   orphanVolumes: new OrphanVolumeStore(services.doc, config.tableName),
   cluster: new ClusterClient(loadKubeConfig(config)),
   planOptions: planOptionsFrom(config),
+  routes: routerOptionsFrom(config),
 };
 
 export const handler = () => reconcileCluster(deps);

@@ -2,6 +2,7 @@
 // the cluster, let the pure planner decide, apply its actions, store the
 // status it derived. Level-triggered and idempotent: running it twice, late,
 // or for an old intent converges to the same place.
+import { effectiveTemplate } from '../environment/custom-images.js';
 import type { Environment, Status, Template } from '../environment/model.js';
 import { namespaceFor, objectNames } from '../environment/naming.js';
 import type { Observed } from '../environment/observed.js';
@@ -23,6 +24,7 @@ import {
   workspaceService,
   workspaceVolume,
 } from './manifests.js';
+import { ROUTE_KINDS, type RouterOptions, routeObjects } from './routes/index.js';
 import { observedFor } from './snapshot.js';
 
 export interface ConvergeDeps {
@@ -33,6 +35,8 @@ export interface ConvergeDeps {
   queue: Pick<IntentQueue, 'publish'>;
   now: () => Date;
   planOptions?: PlanOptions;
+  /** The router whose objects make environments reachable; omitted: routes are not managed. */
+  routes?: RouterOptions;
   log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -55,25 +59,39 @@ const ref = (apiVersion: string, kind: string, namespace: string, name: string) 
 export async function observeEnvironment(
   cluster: ClusterClient,
   env: Environment,
+  routes?: RouterOptions,
 ): Promise<Observed> {
   const ns = namespaceFor(env.ownerId);
   const names = objectNames(env.id);
   const namespace = await cluster.read(ref('v1', 'Namespace', '', ns) as KubeObject);
-  if (!namespace) return observedFor(env, { pods: [] });
-  const [volume, deployment, service, networkPolicy, pods, events] = await Promise.all([
-    cluster.read(ref('v1', 'PersistentVolumeClaim', ns, env.spec.volume.name)),
-    cluster.read(ref('apps/v1', 'Deployment', ns, names.deployment)),
-    cluster.read(ref('v1', 'Service', ns, names.service)),
-    cluster.read(ref('networking.k8s.io/v1', 'NetworkPolicy', ns, names.networkPolicy)),
-    cluster.list('v1', 'Pod', { namespace: ns, labelSelector: `${LABEL_ENV}=${env.id}` }),
-    cluster.list('v1', 'Event', { namespace: ns }),
-  ]);
+  if (!namespace)
+    return observedFor(env, {
+      pods: [],
+      routes: routes ? ROUTE_KINDS[routes.kind].map(() => undefined) : undefined,
+    });
+  const [volume, deployment, service, networkPolicy, pods, events, routeObjectsRead] =
+    await Promise.all([
+      cluster.read(ref('v1', 'PersistentVolumeClaim', ns, env.spec.volume.name)),
+      cluster.read(ref('apps/v1', 'Deployment', ns, names.deployment)),
+      cluster.read(ref('v1', 'Service', ns, names.service)),
+      cluster.read(ref('networking.k8s.io/v1', 'NetworkPolicy', ns, names.networkPolicy)),
+      cluster.list('v1', 'Pod', { namespace: ns, labelSelector: `${LABEL_ENV}=${env.id}` }),
+      cluster.list('v1', 'Event', { namespace: ns }),
+      routes
+        ? Promise.all(
+            ROUTE_KINDS[routes.kind].map((k) =>
+              cluster.read(ref(k.apiVersion, k.kind, ns, names.route)),
+            ),
+          )
+        : undefined,
+    ]);
   return observedFor(env, {
     namespace,
     volume,
     deployment,
     service,
     networkPolicy,
+    routes: routeObjectsRead,
     pods,
     events: events as never,
   });
@@ -86,8 +104,8 @@ export async function convergeEnvironment(
   const env = await deps.environments.get(intent.ownerId, intent.envId);
   if (!env) return { envId: intent.envId, actions: [], statusWritten: false };
   const now = deps.now();
-  const template = await deps.catalog.get(env.spec.templateId);
-  const observed = await observeEnvironment(deps.cluster, env);
+  const template = effectiveTemplate(await deps.catalog.get(env.spec.templateId), env.spec);
+  const observed = await observeEnvironment(deps.cluster, env, deps.routes);
   const decided = plan(env, observed, now, deps.planOptions);
   const applied: Action['type'][] = [];
   let status = decided.status;
@@ -160,6 +178,10 @@ async function apply(
     case 'applyService':
       await c.apply(workspaceService(env) as KubeObject);
       return;
+    case 'applyRoute':
+      // Planned only when deps.routes is set (observeEnvironment reads routes only then).
+      for (const object of routeObjects(env, deps.routes!)) await c.apply(object);
+      return;
     case 'applyDeployment':
       await c.apply(workspaceDeployment(env, needTemplate(), action.replicas) as KubeObject);
       return;
@@ -175,6 +197,9 @@ async function apply(
       const ns = namespaceFor(env.ownerId);
       const names = objectNames(env.id);
       await c.delete(ref('apps/v1', 'Deployment', ns, names.deployment));
+      // Reverse apply order: an HTTPRoute goes before the SecurityPolicy guarding it.
+      for (const k of [...(deps.routes ? ROUTE_KINDS[deps.routes.kind] : [])].reverse())
+        await c.delete(ref(k.apiVersion, k.kind, ns, names.route));
       await c.delete(ref('v1', 'Service', ns, names.service));
       await c.delete(ref('networking.k8s.io/v1', 'NetworkPolicy', ns, names.networkPolicy));
       return;

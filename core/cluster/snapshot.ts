@@ -7,6 +7,7 @@ import type { Environment } from '../environment/model.js';
 import { namespaceFor, objectNames } from '../environment/naming.js';
 import { type Observed, observe } from '../environment/observed.js';
 import { ANNOTATION_GENERATION, isScaffolded, LABEL_ENV, LABEL_USER } from './manifests.js';
+import type { RouteKind } from './routes/index.js';
 
 /** A Kubernetes object as listed (client-node models or plain JSON). */
 export interface ListedObject {
@@ -27,6 +28,8 @@ export interface EnvironmentObjects {
   deployment?: ListedObject;
   service?: ListedObject;
   networkPolicy?: ListedObject;
+  /** The route objects of the configured router, in ROUTE_KINDS order; omitted: no router managed. */
+  routes?: Array<ListedObject | undefined>;
   pods: ListedObject[];
   /** Events of the namespace (the provisioner reads them; the reconciler does not, see reconciler.ts). */
   events?: Array<{ involvedObject?: { name?: string } }>;
@@ -37,7 +40,11 @@ type EnvRef = Pick<Environment, 'id' | 'ownerId' | 'spec'>;
 /** The planner's view of one environment from its objects. */
 export function observedFor(env: EnvRef, objects: EnvironmentObjects): Observed {
   if (!objects.namespace)
-    return observe({ namespaceScaffold: false, generationAnnotation: ANNOTATION_GENERATION });
+    return observe({
+      namespaceScaffold: false,
+      routes: objects.routes,
+      generationAnnotation: ANNOTATION_GENERATION,
+    });
   const names = objectNames(env.id);
   // Events about this environment: its Deployment, its ReplicaSets (named after it), its pods, its volume.
   const ours = (name: string) =>
@@ -50,6 +57,7 @@ export function observedFor(env: EnvRef, objects: EnvironmentObjects): Observed 
     deployment: objects.deployment as never,
     service: objects.service,
     networkPolicy: objects.networkPolicy,
+    routes: objects.routes,
     pods: objects.pods as never,
     events: (objects.events ?? []).filter((e) =>
       ours(String(e.involvedObject?.name ?? '')),
@@ -68,7 +76,10 @@ export const LISTED_KINDS = {
   pods: { apiVersion: 'v1', kind: 'Pod' },
 } as const;
 
-export type Listed = Record<keyof typeof LISTED_KINDS, ListedObject[]>;
+export type Listed = Record<keyof typeof LISTED_KINDS, ListedObject[]> & {
+  /** Route objects, one list per kind of the configured router (ROUTE_KINDS); omitted: no router. */
+  routes?: Array<RouteKind & { items: ListedObject[] }>;
+};
 
 const key = (namespace: string | undefined, name: string | undefined) =>
   `${namespace ?? ''}/${name ?? ''}`;
@@ -85,6 +96,7 @@ export class ClusterSnapshot {
   private readonly services: Map<string, ListedObject>;
   private readonly networkPolicies: Map<string, ListedObject>;
   private readonly pods = new Map<string, ListedObject[]>();
+  private readonly routes?: Map<string, ListedObject>[];
 
   constructor(readonly listed: Listed) {
     this.namespaces = new Map(listed.namespaces.map((n) => [n.metadata?.name ?? '', n]));
@@ -92,6 +104,7 @@ export class ClusterSnapshot {
     this.deployments = byKey(listed.deployments);
     this.services = byKey(listed.services);
     this.networkPolicies = byKey(listed.networkPolicies);
+    this.routes = listed.routes?.map((r) => byKey(r.items));
     for (const pod of listed.pods) {
       const env = pod.metadata?.labels?.[LABEL_ENV];
       if (!env) continue;
@@ -109,6 +122,7 @@ export class ClusterSnapshot {
       deployment: this.deployments.get(key(ns, names.deployment)),
       service: this.services.get(key(ns, names.service)),
       networkPolicy: this.networkPolicies.get(key(ns, names.networkPolicy)),
+      routes: this.routes?.map((r) => r.get(key(ns, names.route))),
       pods: this.pods.get(key(ns, env.id)) ?? [],
     };
   }
@@ -126,8 +140,10 @@ export interface OrphanObject {
 
 /**
  * Managed objects of environments not in `live` (by their lablease.dev/env
- * label), older than `graceMs`: compute (Deployment, Service, NetworkPolicy)
- * to delete, and volumes to report — never to delete.
+ * label), older than `graceMs`: compute (Deployment, route objects, Service,
+ * NetworkPolicy, in that order: routes in reverse apply order, so an
+ * HTTPRoute goes before the SecurityPolicy guarding it) to delete, and
+ * volumes to report — never to delete.
  */
 export function findOrphans(
   listed: Listed,
@@ -140,7 +156,7 @@ export function findOrphans(
     const at = created instanceof Date ? created.getTime() : Date.parse(String(created ?? ''));
     return Number.isFinite(at) && now.getTime() - at >= graceMs;
   };
-  const orphans = (objects: ListedObject[], kind: keyof typeof LISTED_KINDS) =>
+  const orphans = (objects: ListedObject[], kind: keyof typeof LISTED_KINDS | RouteKind) =>
     objects
       .filter((o) => {
         const env = o.metadata?.labels?.[LABEL_ENV];
@@ -149,7 +165,9 @@ export function findOrphans(
       .map((o) => {
         const created = o.metadata?.creationTimestamp;
         return {
-          ...LISTED_KINDS[kind],
+          ...(typeof kind === 'string'
+            ? LISTED_KINDS[kind]
+            : { apiVersion: kind.apiVersion, kind: kind.kind }),
           namespace: o.metadata?.namespace ?? '',
           name: o.metadata?.name ?? '',
           envId: o.metadata!.labels![LABEL_ENV]!,
@@ -160,6 +178,7 @@ export function findOrphans(
   return {
     compute: [
       ...orphans(listed.deployments, 'deployments'),
+      ...[...(listed.routes ?? [])].reverse().flatMap((r) => orphans(r.items, r)),
       ...orphans(listed.services, 'services'),
       ...orphans(listed.networkPolicies, 'networkPolicies'),
     ],

@@ -75,6 +75,11 @@ export interface Observed {
   deployment?: ObservedDeployment;
   service: boolean;
   networkPolicy: boolean;
+  /**
+   * Every route object the configured router needs exists (an HTTPRoute and
+   * its SecurityPolicy, or an Ingress); undefined where no router is managed.
+   */
+  route?: boolean;
   /** The environment's pods (label lablease.dev/env). */
   pods: ObservedPod[];
   /** Events of the environment's pods, its ReplicaSets, its Deployment and its volume. */
@@ -187,6 +192,8 @@ export function observe(raw: {
   deployment?: RawDeployment;
   service?: unknown;
   networkPolicy?: unknown;
+  /** The route objects the router needs, each as read (absent ones undefined); omitted: no router. */
+  routes?: unknown[];
   pods?: RawPod[];
   events?: RawEvent[];
 }): Observed {
@@ -212,6 +219,7 @@ export function observe(raw: {
     },
     service: raw.service != null,
     networkPolicy: raw.networkPolicy != null,
+    ...(raw.routes ? { route: raw.routes.every((r) => r != null) } : {}),
     pods: (raw.pods ?? []).map((p) => ({
       name: p.metadata?.name ?? '',
       phase: p.status?.phase,

@@ -31,11 +31,13 @@ export type Action =
   | { type: 'applyVolume' }
   | { type: 'applyNetworkPolicy' }
   | { type: 'applyService' }
+  /** Apply the route objects of the configured router (they stay while stopped: see planStopped). */
+  | { type: 'applyRoute' }
   /** Apply the Deployment built for this generation, with these replicas. */
   | { type: 'applyDeployment'; replicas: 0 | 1 }
   /** Scale the Deployment to 0 (stop, or a failed start releasing its compute). */
   | { type: 'scaleDeployment'; replicas: 0 }
-  /** Delete the Deployment, Service and NetworkPolicy; 404 means already gone. */
+  /** Delete the Deployment, route objects, Service and NetworkPolicy; 404 means already gone. */
   | { type: 'deleteCompute' }
   /** Delete the workspace PVC: only planned for a data deletion whose purge time passed. */
   | { type: 'deleteVolume'; name: string };
@@ -145,6 +147,7 @@ function planRunning(ctx: Ctx): Plan {
   if (!observed.volume) actions.push({ type: 'applyVolume' });
   if (!observed.networkPolicy) actions.push({ type: 'applyNetworkPolicy' });
   if (!observed.service) actions.push({ type: 'applyService' });
+  if (observed.route === false) actions.push({ type: 'applyRoute' });
   const applied =
     deployment !== undefined &&
     !deployment.deleting &&
@@ -550,6 +553,10 @@ const latest = (events: ObservedEvent[]) =>
 
 // ---- stopped ----
 
+// A stopped environment keeps its Service and route objects: the host still
+// resolves to a route guarded by forward auth, and with no pod behind the
+// Service the router answers its "stopped" page (with a way to start it)
+// instead of an unknown-host 404; nothing is reachable without a pod.
 function planStopped(ctx: Ctx): Plan {
   const { desired, observed } = ctx;
   const prev = desired.status;
@@ -594,7 +601,8 @@ function planDeleted(ctx: Ctx): Plan {
   const compute =
     (observed.deployment && !observed.deployment.deleting) ||
     observed.service ||
-    observed.networkPolicy;
+    observed.networkPolicy ||
+    observed.route;
   if (compute) actions.push({ type: 'deleteCompute' });
   const purgeAfter = desired.dataDeletion ? Date.parse(desired.dataDeletion.purgeAfter) : undefined;
   const purgeDue = purgeAfter !== undefined && purgeAfter <= now.getTime();

@@ -17,6 +17,7 @@
 import { newId } from '../auth/secrets.js';
 import type { ClusterClient, KubeObject } from '../cluster/client.js';
 import { MANAGED_BY } from '../cluster/manifests.js';
+import { ROUTE_KINDS, type RouterOptions } from '../cluster/routes/index.js';
 import {
   ClusterSnapshot,
   findOrphans,
@@ -75,6 +76,8 @@ export interface ReconcilerDeps {
   now: () => Date;
   /** The provisioner's: the same options plan the same status. */
   planOptions?: PlanOptions;
+  /** The provisioner's router: its route kinds are listed too, and orphaned routes deleted. */
+  routes?: RouterOptions;
   log?: (message: string, fields: Record<string, unknown>) => void;
   options?: Partial<ReconcilerOptions>;
 }
@@ -96,7 +99,7 @@ export async function reconcileCluster(deps: ReconcilerDeps): Promise<ReconcileR
   const log = deps.log ?? defaultLog;
   const globalBefore = await deps.environments.globalRunning();
   // The cluster first: an environment created after its list cannot look orphaned (grace aside).
-  const listed = await listManaged(deps.cluster, options.pageSize);
+  const listed = await listManaged(deps.cluster, options.pageSize, deps.routes);
   const envs = await readLive(deps, options.shards);
   const now = deps.now();
   const snapshot = new ClusterSnapshot(listed);
@@ -137,15 +140,32 @@ export async function reconcileCluster(deps: ReconcilerDeps): Promise<ReconcileR
   return report;
 }
 
-async function listManaged(cluster: ReconcilerDeps['cluster'], pageSize: number): Promise<Listed> {
+async function listManaged(
+  cluster: ReconcilerDeps['cluster'],
+  pageSize: number,
+  routes: RouterOptions | undefined,
+): Promise<Listed> {
   const labelSelector = `${MANAGED_BY}=lablease`;
-  const entries = await Promise.all(
-    Object.entries(LISTED_KINDS).map(
-      async ([name, { apiVersion, kind }]) =>
-        [name, await cluster.list(apiVersion, kind, { labelSelector, pageSize })] as const,
+  const [entries, routeLists] = await Promise.all([
+    Promise.all(
+      Object.entries(LISTED_KINDS).map(
+        async ([name, { apiVersion, kind }]) =>
+          [name, await cluster.list(apiVersion, kind, { labelSelector, pageSize })] as const,
+      ),
     ),
-  );
-  return Object.fromEntries(entries) as unknown as Listed;
+    routes
+      ? Promise.all(
+          ROUTE_KINDS[routes.kind].map(async (k) => ({
+            ...k,
+            items: await cluster.list(k.apiVersion, k.kind, { labelSelector, pageSize }),
+          })),
+        )
+      : undefined,
+  ]);
+  return {
+    ...(Object.fromEntries(entries) as unknown as Listed),
+    ...(routeLists ? { routes: routeLists } : {}),
+  };
 }
 
 async function readLive(deps: ReconcilerDeps, shards: number): Promise<Environment[]> {

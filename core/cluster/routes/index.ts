@@ -16,18 +16,22 @@ export interface RouteKind {
   kind: string;
 }
 
-/** The kinds a router writes, in apply order (a policy after the route it targets). */
+/**
+ * The kinds a router writes, in apply order: a SecurityPolicy before the
+ * HTTPRoute it protects, so a route never exists unguarded (Envoy Gateway
+ * routes without a policy are open). Deletes go in reverse.
+ */
 export const ROUTE_KINDS: Record<RouterKind, readonly RouteKind[]> = {
-  gateway: [HTTPROUTE, SECURITY_POLICY],
+  gateway: [SECURITY_POLICY, HTTPROUTE],
   'ingress-nginx': [INGRESS],
 };
 
-/** Every route object of one environment, in apply order. Invalid ids or options throw first. */
+/** Every route object of one environment, in apply order (ROUTE_KINDS). Invalid ids or options throw first. */
 export function routeObjects(env: RouteEnvironment, options: RouterOptions): KubeObject[] {
   validateRouterOptions(options);
   switch (options.kind) {
     case 'gateway':
-      return [gatewayRoute(env, options), gatewaySecurityPolicy(env, options)] as KubeObject[];
+      return [gatewaySecurityPolicy(env, options), gatewayRoute(env, options)] as KubeObject[];
     case 'ingress-nginx':
       return [nginxIngress(env, options)] as KubeObject[];
   }

@@ -86,6 +86,7 @@ const observations: fc.Arbitrary<Observed> = fc.record({
   ),
   service: fc.boolean(),
   networkPolicy: fc.boolean(),
+  route: fc.option(fc.boolean(), { nil: undefined }),
   pods: fc.array(pods, { maxLength: 2 }),
   events: fc.array(
     fc.record({
@@ -140,6 +141,11 @@ describe('planner properties', () => {
               }
               if (action.type === 'applyDeployment' || action.type === 'applyVolume')
                 expect(env.desiredState).toBe('running');
+              // A route only where a router is managed, only while running, only when missing.
+              if (action.type === 'applyRoute') {
+                expect(env.desiredState).toBe('running');
+                expect(observed.route).toBe(false);
+              }
               if (action.type === 'deleteCompute') expect(env.desiredState).toBe('deleted');
             }
             if (result.requeueAfterSeconds !== undefined)

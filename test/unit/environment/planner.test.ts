@@ -331,6 +331,22 @@ describe('plan: running', () => {
     expect(actions).toEqual([{ type: 'applyService' }]);
   });
 
+  it('applies the route of a managed router, and is not Ready (no URL) until it exists', () => {
+    const env = started();
+    const ready = { pods: [pod('ready')], deployment: deployment({ readyReplicas: 1 }) };
+    const [missing, there] = run(env, [
+      [10, cluster({ ...ready, route: false })],
+      [11, cluster({ ...ready, route: true })],
+    ]);
+    expect(missing!.actions).toEqual([{ type: 'applyRoute' }]);
+    expect(missing!.status.phase).toBe('Starting');
+    expect(missing!.status.url).toBeUndefined();
+    expect(there!.actions).toEqual([]);
+    expect(there!.status.phase).toBe('Running');
+    // No router managed (route undefined): nothing to apply.
+    expect(plan(env, cluster(ready), at(10)).actions).toEqual([]);
+  });
+
   it('applies the deployment again when the generation changed (start after stop, new resources)', () => {
     const env = started({ generation: 3 });
     const { actions, status } = plan(
@@ -667,6 +683,29 @@ describe('plan: stopped', () => {
     expect(stopped!.requeueAfterSeconds).toBeUndefined();
   });
 
+  it('keeps the route while stopped (the router shows the stopped page), and does not recreate one', () => {
+    const env = started({ desiredState: 'stopped', generation: 2 });
+    const withRoute = plan(
+      env,
+      cluster({
+        deployment: deployment({ replicas: 0, generation: 2, observedGeneration: 2 }),
+        route: true,
+      }),
+      at(5),
+    );
+    expect(withRoute.actions).toEqual([]);
+    expect(withRoute.status.phase).toBe('Stopped');
+    const without = plan(
+      env,
+      cluster({
+        deployment: deployment({ replicas: 0, generation: 2, observedGeneration: 2 }),
+        route: false,
+      }),
+      at(5),
+    );
+    expect(without.actions).toEqual([]);
+  });
+
   it('creates nothing for an environment stopped before it was ever provisioned', () => {
     const env = anEnvironment({ desiredState: 'stopped', generation: 2 });
     const result = plan(env, nothingObserved(), at(0));
@@ -710,6 +749,22 @@ describe('plan: deleted', () => {
     expect(deleted!.actions).toEqual([]);
     expect(deleted!.status).toMatchObject({ phase: 'Deleted', observedGeneration: 3 });
     expect(condition(deleted!.status, 'VolumeBound')?.reason).toBe('Bound');
+  });
+
+  it('removes a route left behind, and is Deleted only once it is gone', () => {
+    const volumeOnly = {
+      ...nothingObserved(),
+      namespaceScaffold: true,
+      volume: { phase: 'Bound', deleting: false },
+    };
+    const [routeLeft, gone] = run(deletedEnv(), [
+      [0, { ...volumeOnly, route: true }],
+      [5, { ...volumeOnly, route: false }],
+    ]);
+    expect(routeLeft!.actions).toEqual([{ type: 'deleteCompute' }]);
+    expect(routeLeft!.status.phase).toBe('Deleting');
+    expect(gone!.actions).toEqual([]);
+    expect(gone!.status.phase).toBe('Deleted');
   });
 
   it('waits for the purge time of a data deletion, then deletes the stored volume name', () => {

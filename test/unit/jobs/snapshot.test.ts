@@ -1,5 +1,6 @@
 // Observing environments from listed objects, and finding orphans.
 import { describe, expect, it } from 'vitest';
+import { HTTPROUTE, SECURITY_POLICY } from '../../../core/cluster/routes/gateway.js';
 import {
   ClusterSnapshot,
   findOrphans,
@@ -53,6 +54,36 @@ describe('ClusterSnapshot', () => {
     expect(observed.volume).toEqual({ phase: 'Pending', deleting: false });
   });
 
+  it('sees a route as present only when every object of the router is listed', () => {
+    const env = anEnvironment();
+    const base: Listed = {
+      ...empty(),
+      namespaces: [
+        { metadata: { name: NS, annotations: { [ANNOTATION_SCAFFOLD]: SCAFFOLD_VERSION } } },
+      ],
+    };
+    const routes = (policy: boolean, route: boolean): Listed['routes'] => [
+      { ...SECURITY_POLICY, items: policy ? [obj(ENV_ID, ENV_ID)] : [] },
+      { ...HTTPROUTE, items: route ? [obj(ENV_ID, ENV_ID, undefined, 'lab-other')] : [] },
+    ];
+    const seen = (listed: Listed) =>
+      observedFor(env, new ClusterSnapshot(listed).objectsOf(env)).route;
+    expect(seen(base)).toBeUndefined(); // no router managed
+    expect(seen({ ...base, routes: routes(true, false) })).toBe(false);
+    expect(seen({ ...base, routes: routes(true, true) })).toBe(false); // the route is in another namespace
+    expect(
+      seen({
+        ...base,
+        routes: [
+          { ...SECURITY_POLICY, items: [obj(ENV_ID, ENV_ID)] },
+          { ...HTTPROUTE, items: [obj(ENV_ID, ENV_ID)] },
+        ],
+      }),
+    ).toBe(true);
+    // Without the namespace, a router's route is missing, not unmanaged.
+    expect(observedFor(env, { pods: [], routes: [undefined] }).route).toBe(false);
+  });
+
   it('observes nothing without the namespace', () => {
     const observed = observedFor(anEnvironment(), { pods: [] });
     expect(observed).toMatchObject({ namespaceScaffold: false, service: false, pods: [] });
@@ -85,12 +116,24 @@ describe('findOrphans', () => {
         },
       ],
       volumes: [obj(`${gone}-workspace`, gone)],
+      routes: [
+        { ...SECURITY_POLICY, items: [obj(gone, gone), obj(ENV_ID, ENV_ID)] },
+        { ...HTTPROUTE, items: [obj(gone, gone), obj(young, young, '2026-03-01T07:59:00Z')] },
+      ],
     };
     const found = findOrphans(listed, new Set([ENV_ID]), now, 10 * 60_000);
+    // An HTTPRoute goes before the SecurityPolicy guarding it: never a route left unguarded.
     expect(found.compute.map((o) => `${o.kind}/${o.name}`)).toEqual([
       `Deployment/${gone}`,
+      `HTTPRoute/${gone}`,
+      `SecurityPolicy/${gone}`,
       `Service/${gone}`,
     ]);
+    expect(found.compute[1]).toMatchObject({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      namespace: NS,
+      envId: gone,
+    });
     expect(found.compute[0]).toMatchObject({ namespace: NS, envId: gone, ownerId: USER });
     expect(found.volumes.map((o) => o.name)).toEqual([`${gone}-workspace`]);
   });

@@ -1,0 +1,176 @@
+// The provisioner's converge and the reconciler with a router, through the
+// real client against kubesim: a running environment gets its route objects
+// (SecurityPolicy before HTTPRoute, or an Ingress) and is not Running until
+// they exist; they stay while it is stopped (the router's "stopped" page);
+// a route deleted by hand is seen as drift and re-applied; delete removes
+// them with the compute; an orphaned route is deleted by the reconciler.
+import { describe, expect, it } from 'vitest';
+import { ClusterClient, defaultRetryPolicy, type KubeObject } from '../../core/cluster/client.js';
+import { type ConvergeDeps, convergeEnvironment } from '../../core/cluster/converge.js';
+import {
+  ROUTE_KINDS,
+  type RouterKind,
+  type RouterOptions,
+} from '../../core/cluster/routes/index.js';
+import { defaultSettings, type Environment } from '../../core/environment/model.js';
+import { namespaceFor } from '../../core/environment/naming.js';
+import { reconcileCluster } from '../../core/jobs/reconciler.js';
+import { setupTestCluster } from '../kubesim/support.js';
+import { anEnvironment, aTemplate } from '../unit/environment/fixtures.js';
+
+const cluster = setupTestCluster();
+
+const options = (kind: RouterKind): RouterOptions => ({
+  kind,
+  domain: 'env.example.org',
+  apiUrl: 'https://api.example.org',
+  gateway: { namespace: 'lablease-system', name: 'lablease' },
+  authBackend: { kind: 'Service', namespace: 'lablease-system', name: 'lablease-api', port: 80 },
+  ingressClass: 'nginx',
+});
+
+/** One environment in memory, written as the store would (status only when the generation matches). */
+function harness(env: Environment, routes: RouterOptions) {
+  let current = env;
+  const cl = new ClusterClient(cluster.kc, { ...defaultRetryPolicy, sleep: async () => {} });
+  const deps: ConvergeDeps = {
+    environments: {
+      get: async () => current,
+      writeStatus: async (e, status) => {
+        if (e.generation !== current.generation) return false;
+        current = { ...current, status };
+        return true;
+      },
+    },
+    catalog: { get: async () => aTemplate(), settings: async () => defaultSettings() },
+    users: { get: async () => undefined },
+    cluster: cl,
+    queue: { publish: async () => {} },
+    now: () => new Date(),
+    routes,
+  };
+  const converge = () =>
+    convergeEnvironment(deps, {
+      envId: env.id,
+      ownerId: env.ownerId,
+      generation: current.generation,
+    });
+  /** Converges until the phase is reached (the simulated kubelet runs in the background). */
+  const until = async (phase: string) => {
+    for (let i = 0; i < 200; i++) {
+      const r = await converge();
+      if (r.phase === phase) return r;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`never ${phase}: ${JSON.stringify(current.status)}`);
+  };
+  const set = (patch: Partial<Environment>) => {
+    current = { ...current, ...patch, generation: current.generation + 1 };
+  };
+  const routeObjects = () =>
+    Promise.all(
+      ROUTE_KINDS[routes.kind].map((k) =>
+        cl.read<KubeObject>({
+          apiVersion: k.apiVersion,
+          kind: k.kind,
+          metadata: { name: env.id, namespace: namespaceFor(env.ownerId) },
+        }),
+      ),
+    );
+  return { deps, cl, converge, until, set, routeObjects, get: () => current };
+}
+
+const ids: Record<RouterKind, { env: string; owner: string }> = {
+  gateway: { env: 'ecccccccccccccccc', owner: 'c'.repeat(32) },
+  'ingress-nginx': { env: 'edddddddddddddddd', owner: 'd'.repeat(32) },
+};
+
+describe.each(['gateway', 'ingress-nginx'] as const)('converge with the %s router', (router) => {
+  it('applies the route while running, keeps it while stopped, re-applies it, removes it on delete', async () => {
+    const { env: id, owner } = ids[router];
+    const env = anEnvironment({
+      id,
+      ownerId: owner,
+      spec: { ...anEnvironment().spec, volume: { name: `${id}-workspace`, sizeGi: 1 } },
+    });
+    const h = harness(env, options(router));
+
+    const first = await h.converge();
+    expect(first.actions).toContain('applyRoute');
+    // Applied after the Service, in one converge: a guard before what it guards.
+    expect(first.actions.indexOf('applyRoute')).toBeGreaterThan(
+      first.actions.indexOf('applyService'),
+    );
+    const applied = await h.routeObjects();
+    expect(applied.every(Boolean)).toBe(true);
+    expect(applied.map((o) => o!.kind)).toEqual(ROUTE_KINDS[router].map((k) => k.kind));
+    await h.until('Running');
+    expect(h.get().status.url).toBeUndefined(); // no url option here: the route is the router's
+
+    // Deleted by hand while running: the planner sees it and puts it back; not Ready meanwhile.
+    const last = ROUTE_KINDS[router].at(-1)!;
+    await h.cl.delete({
+      apiVersion: last.apiVersion,
+      kind: last.kind,
+      metadata: { name: id, namespace: namespaceFor(owner) },
+    });
+    const repaired = await h.converge();
+    expect(repaired.actions).toEqual(['applyRoute']);
+    expect((await h.routeObjects()).every(Boolean)).toBe(true);
+
+    h.set({ desiredState: 'stopped' });
+    await h.until('Stopped');
+    expect((await h.routeObjects()).every(Boolean)).toBe(true);
+
+    h.set({ desiredState: 'deleted' });
+    const deleting = await h.converge();
+    expect(deleting.actions).toContain('deleteCompute');
+    expect((await h.routeObjects()).some(Boolean)).toBe(false);
+    await h.until('Deleted');
+  });
+});
+
+describe('reconciler with a router', () => {
+  it('lists the route kinds once each and deletes an orphaned route (HTTPRoute before its SecurityPolicy)', async () => {
+    const routes = options('gateway');
+    const env = anEnvironment({
+      id: 'eeeeeeeeeeeeeeeee',
+      ownerId: 'e'.repeat(32),
+      spec: { ...anEnvironment().spec, volume: { name: 'eeeeeeeeeeeeeeeee-workspace', sizeGi: 1 } },
+    });
+    const h = harness(env, routes);
+    await h.converge();
+    expect((await h.routeObjects()).every(Boolean)).toBe(true);
+    const before = (verb: string, resource: string) => cluster.sim.requests.count(verb, resource);
+    const lists = {
+      httproutes: before('list', 'httproutes'),
+      securitypolicies: before('list', 'securitypolicies'),
+    };
+    const report = await reconcileCluster({
+      environments: {
+        livePage: async () => ({ items: [] }),
+        writeStatus: async () => true,
+        getMany: async () => new Map(),
+        counters: async (owners: string[]) =>
+          new Map(owners.map((o) => [o, { running: 0, total: 0 }])),
+        globalRunning: async () => 0,
+        correctCounters: async () => true,
+        correctGlobalRunning: async () => true,
+        allOfOwner: async () => [],
+      } as never,
+      orphanVolumes: { replace: async () => {} },
+      cluster: h.cl,
+      queue: { publishMany: async () => {} },
+      // Everything is old enough to be an orphan.
+      now: () => new Date(Date.now() + 3_600_000),
+      routes,
+      log: () => {},
+      options: { shards: 1 },
+    });
+    expect(before('list', 'httproutes') - lists.httproutes).toBe(1);
+    expect(before('list', 'securitypolicies') - lists.securitypolicies).toBe(1);
+    const mine = report.orphanComputeDeleted.filter((o) => o.envId === env.id).map((o) => o.kind);
+    expect(mine).toEqual(['Deployment', 'HTTPRoute', 'SecurityPolicy', 'Service', 'NetworkPolicy']);
+    expect((await h.routeObjects()).some(Boolean)).toBe(false);
+  });
+});
