@@ -56,7 +56,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Where screenshots go: CI keeps test-results/ as artifacts. */
-export const ARTIFACTS = resolve(import.meta.dirname, '../../test-results/browser');
+export const ARTIFACTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -2,7 +2,7 @@
 // disable it (existing environments keep running), delete it — refused with
 // the API's reason while environments still use it, with "disable instead"
 // right there.
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import type { AdminTemplate, Settings } from '../../api/adminTypes.js';
 import { ApiError, request, send } from '../../api/client.js';
 import type { Collection } from '../../api/types.js';
@@ -26,6 +26,13 @@ export function CatalogPage() {
   const [busy, setBusy] = useState<string>();
   const [deleting, setDeleting] = useState<AdminTemplate>();
   const tiers = settings.data ? Object.keys(settings.data.tiers) : [];
+  // Templates as the last action answered them (null: deleted), until the reloaded list arrives.
+  const [patched, setPatched] = useState<Record<string, AdminTemplate | null>>({});
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new list is the signal to drop the patches
+  useEffect(() => setPatched({}), [list.data]);
+  const templates = list.data?.items
+    .map((t) => (t.id in patched ? patched[t.id] : t))
+    .filter((t): t is AdminTemplate => t != null);
 
   async function act(template: AdminTemplate, action: 'enable' | 'disable' | 'delete' | 'edit') {
     setBusy(`${action}:${template.id}`);
@@ -42,9 +49,11 @@ export function CatalogPage() {
       }
       if (action === 'delete') {
         await request(path, { method: 'DELETE' });
+        setPatched((prev) => ({ ...prev, [template.id]: null }));
         setNotice(`Deleted “${template.name}”.`);
       } else {
-        await request(`${path}/${action}`, { method: 'POST' });
+        const saved = await request<AdminTemplate>(`${path}/${action}`, { method: 'POST' });
+        setPatched((prev) => ({ ...prev, [template.id]: saved }));
         setNotice(
           action === 'enable'
             ? `Enabled “${template.name}”: its tiers can launch it.`
@@ -83,6 +92,7 @@ export function CatalogPage() {
           onCancel={() => setEditing(undefined)}
           onSaved={(t) => {
             setEditing(undefined);
+            setPatched((prev) => ({ ...prev, [t.id]: t }));
             setNotice(
               editing.mode === 'create'
                 ? `Added “${t.name}” to the catalog.`
@@ -114,11 +124,11 @@ export function CatalogPage() {
         <div className="card-section" style={{ paddingBottom: '0.75rem' }}>
           <h2 id="catalog-title">Templates</h2>
         </div>
-        {!list.data ? (
+        {!templates ? (
           <p className="muted card-section" role="status">
             Loading the catalog…
           </p>
-        ) : list.data.items.length === 0 ? (
+        ) : templates.length === 0 ? (
           <p className="muted card-section">The catalog is empty: add a first template.</p>
         ) : (
           <div className="table-wrap">
@@ -136,7 +146,7 @@ export function CatalogPage() {
                 </tr>
               </thead>
               <tbody>
-                {list.data.items.map((t) => (
+                {templates.map((t) => (
                   <tr key={t.id}>
                     <td className="td-primary" data-label="Template">
                       {t.name}

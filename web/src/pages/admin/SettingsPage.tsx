@@ -33,6 +33,8 @@ export function SettingsPage() {
   const resource = useResource<Settings>('/api/v1/admin/settings');
   const [draft, setDraft] = useState<Draft>();
   const [etag, setEtag] = useState<string>();
+  // The version the draft started from: fields the form does not show go back as they were.
+  const [base, setBase] = useState<Settings>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
@@ -41,6 +43,7 @@ export function SettingsPage() {
   useEffect(() => {
     if (resource.data) {
       setDraft(toDraft(resource.data));
+      setBase(resource.data);
       setEtag(resource.etag);
     }
   }, [resource.data, resource.etag]);
@@ -56,6 +59,7 @@ export function SettingsPage() {
     setSaved(false);
     try {
       const body: Settings = {
+        ...base,
         maxRunningGlobal: draft.maxRunningGlobal,
         cullWarningMinutes: draft.cullWarningMinutes,
         dataRetentionDays: draft.dataRetentionDays,
@@ -69,6 +73,7 @@ export function SettingsPage() {
       const next = (await res.json()) as Settings;
       setEtag(res.headers.get('etag') ?? undefined);
       setDraft(toDraft(next));
+      setBase(next);
       setSaved(true);
     } catch (err) {
       setError(err);

@@ -33,12 +33,16 @@ export function UsersPage() {
   const [disabling, setDisabling] = useState<AdminUser>();
   const [edits, setEdits] = useState<Record<string, Partial<Pick<AdminUser, 'role' | 'tier'>>>>({});
 
+  // Users as the last action answered them, until the reloaded list arrives: no flicker back.
+  const [patched, setPatched] = useState<Record<string, AdminUser>>({});
+
   useEffect(() => {
     setMore([]);
+    setPatched({});
     setCursor(list.data?.nextCursor ?? null);
   }, [list.data]);
 
-  const users = [...(list.data?.items ?? []), ...more];
+  const users = [...(list.data?.items ?? []), ...more].map((u) => patched[u.id] ?? u);
 
   async function loadMore() {
     if (!cursor) return;
@@ -63,11 +67,16 @@ export function UsersPage() {
     const base = `/api/v1/admin/users/${encodeURIComponent(user.id)}`;
     try {
       if (action === 'save') {
-        await request<AdminUser>(base, { method: 'PATCH', body: edits[user.id] ?? {} });
+        const saved = await request<AdminUser>(base, {
+          method: 'PATCH',
+          body: edits[user.id] ?? {},
+        });
+        setPatched((prev) => ({ ...prev, [user.id]: saved }));
         setEdits(({ [user.id]: _, ...rest }) => rest);
         setNotice(`Saved ${user.email}.`);
       } else {
-        await request<AdminUser>(`${base}/${action}`, { method: 'POST' });
+        const saved = await request<AdminUser>(`${base}/${action}`, { method: 'POST' });
+        setPatched((prev) => ({ ...prev, [user.id]: saved }));
         setNotice(
           action === 'disable'
             ? `Disabled ${user.email}: signed out everywhere, tokens revoked, environments stopped.`
