@@ -158,6 +158,11 @@ export function createApp(deps: AppDeps) {
       ),
   );
 
+  // Forward auth and the pod's activity reports carry their own credentials
+  // (environment cookie, activity token): registered before the auth routes'
+  // same-origin check and the user guard, they answer without either.
+  if (deps.access) app.route('/', verifyRoutes({ access: deps.access }));
+
   if (deps.admin) {
     app.use(
       '/auth/*',
@@ -178,11 +183,6 @@ export function createApp(deps: AppDeps) {
       now,
     }),
   );
-
-  // Forward auth and the pod's activity reports carry their own credentials
-  // (environment cookie, activity token): registered before the user guard,
-  // they answer without it.
-  if (deps.access) app.route('/', verifyRoutes({ access: deps.access }));
 
   // Every resource under /api/v1 (all but info and the OpenAPI document) needs a credential.
   const guard = [requireSameOrigin(deps.config.webOrigin), authenticate(deps.auth)] as const;
