@@ -55,6 +55,19 @@ export function settingsMisfits(settings: Settings, templates: Template[]): Fiel
     if (limits.maxRunning > limits.maxTotal)
       errors.push({ field: `tiers.${tier}.maxRunning`, message: 'must not exceed maxTotal' });
   }
+  const custom = settings.customImages;
+  custom.tiers.forEach((tier, i) => {
+    if (!Object.hasOwn(settings.tiers, tier))
+      errors.push({
+        field: `customImages.tiers.${i}`,
+        message: `tier "${tier}" is not configured`,
+      });
+  });
+  if (custom.tiers.length > 0 && custom.allowedRegistries.length === 0)
+    errors.push({
+      field: 'customImages.allowedRegistries',
+      message: 'name at least one registry or repository the tiers may launch images from',
+    });
   const field = (m: Misfit) =>
     m.kind === 'missing-tier'
       ? `tiers.${m.tier}`

@@ -5,33 +5,34 @@ import { ValidationFailed } from '../errors.js';
 import { type Actor, audited } from './audited.js';
 import { settingsMisfits } from './consistency.js';
 import type { AdminDeps } from './deps.js';
-import { PreconditionFailed, PreconditionRequired } from './errors.js';
+import { PreconditionFailed } from './errors.js';
+import { checkIfMatch } from './versioning.js';
 
 type Deps = Pick<AdminDeps, 'catalog' | 'audit' | 'now'>;
-
-export const etagOf = (version: number) => `"${version}"`;
-
-/** The version an If-Match header names, or undefined when it names none we issue. */
-export function versionFromIfMatch(header: string): number | undefined {
-  const m = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
-  return m ? Number(m[1]) : undefined;
-}
 
 export function readSettings(deps: Pick<AdminDeps, 'catalog'>) {
   return deps.catalog.versionedSettings();
 }
 
+/**
+ * Saves the settings whole, from the version the admin read. Custom images
+ * may be left out (a client that does not know them): they then stay as they
+ * are, never silently switched off or on.
+ */
 export function updateSettings(
   deps: Deps,
   actor: Actor,
-  settings: Settings,
+  input: Omit<Settings, 'customImages'> & { customImages?: Settings['customImages'] },
   ifMatch: string | undefined,
 ): Promise<{ settings: Settings; version: number }> {
   return audited(deps, actor, { action: 'settings.update', target: 'settings' }, async () => {
-    if (ifMatch === undefined) throw new PreconditionRequired();
-    const expected = versionFromIfMatch(ifMatch);
     const current = await deps.catalog.versionedSettings();
-    if (expected !== current.version) throw new PreconditionFailed();
+    checkIfMatch('settings', ifMatch, current.version, { required: true });
+    const expected = current.version;
+    const settings = {
+      ...input,
+      customImages: input.customImages ?? current.settings.customImages,
+    };
     const errors = settingsMisfits(settings, await deps.catalog.list());
     if (errors.length) throw new ValidationFailed(errors);
     // The version check above gives the readable answer; the conditional write is the guarantee.

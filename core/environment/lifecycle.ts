@@ -3,6 +3,7 @@
 // (generation + 1, counters) through the repository, and then enqueues it.
 // The repository and the queue are ports: this module imports no SDK.
 import type { Intent as QueueIntent } from '../queue/intent.js';
+import { CustomImageNoLongerAllowed, isAllowedImage, mayUseCustomImages } from './custom-images.js';
 import { type Environment, initialStatus, type Settings, type Template } from './model.js';
 import { newEnvironmentId, volumeNameFor } from './naming.js';
 import { availableTemplates, resolveSpec, type SpecRequest, tierLimits } from './policies.js';
@@ -80,6 +81,7 @@ export async function createEnvironment(
     tier: requester.tier,
     limits,
     volumeName: volumeNameFor(id),
+    customImages: settings.customImages,
   });
   const now = deps.now();
   const at = now.toISOString();
@@ -113,6 +115,16 @@ export async function changeEnvironment(
   ownerTier: string,
 ): Promise<Environment> {
   const settings = await deps.catalog.settings();
+  // A custom image is checked again at every start: an admin may have withdrawn it since.
+  if (
+    operation === 'start' &&
+    env.spec.image &&
+    !(
+      mayUseCustomImages(settings.customImages, ownerTier) &&
+      isAllowedImage(settings.customImages.allowedRegistries, env.spec.image)
+    )
+  )
+    throw new CustomImageNoLongerAllowed(env.spec.image);
   const now = deps.now();
   const next = transition(env, operation, now, { dataRetentionDays: settings.dataRetentionDays });
   if (!next.changed) return env;

@@ -115,11 +115,39 @@ export const VolumeSpec = z.object({
 });
 export type VolumeSpec = z.infer<typeof VolumeSpec>;
 
+// A registry host is required (no implicit docker.io): what runs is always spelled out.
+const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const domain = `(?:${domainComponent}(?:\\.${domainComponent})+|localhost)(?::[0-9]{1,5})?`;
+const pathComponent = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE = new RegExp(
+  `^${domain}/${pathComponent}(?:/${pathComponent})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+const IMAGE_PREFIX = new RegExp(`^${domain}(?:/${pathComponent})*$`);
+
+/** registry/repository[:tag][@sha256:digest] — no whitespace, no shell characters. */
+export const ImageReference = z
+  .string()
+  .max(255)
+  .regex(IMAGE, 'must be an image reference: registry/repository[:tag][@sha256:digest]');
+
+/** A registry, or a registry and repository path, that custom images may come from (whole segments). */
+export const ImagePrefix = z
+  .string()
+  .max(255)
+  .transform((p) => p.replace(/\/$/, ''))
+  .pipe(
+    z
+      .string()
+      .regex(IMAGE_PREFIX, 'must be a registry or registry/repository prefix, e.g. ghcr.io/mylab'),
+  );
+
 export const Spec = z.object({
   name: DisplayName,
   templateId: TemplateId,
   resources: Resources,
   volume: VolumeSpec,
+  /** A custom image run in place of the template's (custom-images.ts); the template gives the rest. */
+  image: ImageReference.optional(),
 });
 export type Spec = z.infer<typeof Spec>;
 
@@ -181,20 +209,6 @@ export const initialStatus = (): Status => ({
 });
 
 // ---- templates ----
-
-// A registry host is required (no implicit docker.io): what runs is always spelled out.
-const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const domain = `(?:${domainComponent}(?:\\.${domainComponent})+|localhost)(?::[0-9]{1,5})?`;
-const pathComponent = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const IMAGE = new RegExp(
-  `^${domain}/${pathComponent}(?:/${pathComponent})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
-);
-
-/** registry/repository[:tag][@sha256:digest] — no whitespace, no shell characters. */
-export const ImageReference = z
-  .string()
-  .max(255)
-  .regex(IMAGE, 'must be an image reference: registry/repository[:tag][@sha256:digest]');
 
 export const EnvVar = z.object({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be a valid variable name'),
@@ -298,6 +312,13 @@ export const defaultTiers = {
   },
 } satisfies Record<string, TierLimits>;
 
+/** Which tiers may launch images of their own, and from where (custom-images.ts). Off: no tiers. */
+export const CustomImages = z.object({
+  tiers: z.array(z.string().min(1).max(40)).max(50),
+  allowedRegistries: z.array(ImagePrefix).max(100),
+});
+export type CustomImages = z.infer<typeof CustomImages>;
+
 export const Settings = z.object({
   maxRunningGlobal: z.number().int().min(0).default(100),
   // A fresh copy each time: a caller editing the defaults must not edit them for everyone.
@@ -306,6 +327,7 @@ export const Settings = z.object({
     .default(() => structuredClone(defaultTiers)),
   cullWarningMinutes: z.number().int().min(0).default(10),
   dataRetentionDays: z.number().int().min(0).default(7),
+  customImages: CustomImages.default(() => ({ tiers: [], allowedRegistries: [] })),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -3,8 +3,11 @@
 // which enforce the same limits atomically (conditions in the transaction);
 // these checks give the readable answer first.
 import { DomainError, type FieldError, ValidationFailed } from '../errors.js';
+import { CustomImagesNotAllowed, customImageRefusal, mayUseCustomImages } from './custom-images.js';
 import {
+  type CustomImages,
   DisplayName,
+  ImageReference,
   type Resources,
   Resources as ResourcesSchema,
   type Settings,
@@ -66,6 +69,8 @@ export interface SpecRequest {
   name: unknown;
   templateId: string;
   resources?: { cpu?: unknown; memory?: unknown };
+  /** A custom image to run on top of the template, where the tier may (custom-images.ts). */
+  image?: unknown;
 }
 
 /**
@@ -80,9 +85,12 @@ export function resolveSpec(
     limits: TierLimits;
     /** naming.volumeNameFor(envId), decided by the caller once. */
     volumeName: string;
+    /** The settings' custom images; off when absent. */
+    customImages?: CustomImages;
   },
 ): Spec {
   const errors: FieldError[] = [];
+  const image = resolveImage(request.image, context.customImages, context.tier, errors);
   const name = DisplayName.safeParse(request.name);
   if (!name.success)
     errors.push({ field: 'name', message: name.error.issues[0]?.message ?? 'invalid name' });
@@ -101,7 +109,27 @@ export function resolveSpec(
       name: context.volumeName,
       sizeGi: Math.min(template.volumeSizeGi, limits.volumeSizeGi),
     },
+    ...(image ? { image } : {}),
   };
+}
+
+/** The custom image asked for, if any: 403 when the tier may not, a field error when the image is bad. */
+function resolveImage(
+  requested: unknown,
+  settings: CustomImages | undefined,
+  tier: string,
+  errors: FieldError[],
+): string | undefined {
+  if (requested === undefined) return undefined;
+  if (!settings || !mayUseCustomImages(settings, tier)) throw new CustomImagesNotAllowed(tier);
+  const parsed = ImageReference.safeParse(requested);
+  if (!parsed.success) {
+    errors.push({ field: 'image', message: parsed.error.issues[0]?.message ?? 'invalid image' });
+    return undefined;
+  }
+  const refusal = customImageRefusal(settings, parsed.data);
+  if (refusal) errors.push({ field: 'image', message: refusal });
+  return refusal ? undefined : parsed.data;
 }
 
 function resolveResources(

@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { Unauthenticated } from '../../auth/errors.js';
 import type { Principal } from '../../auth/principal.js';
 import { canSee, requireScope } from '../../auth/principal.js';
+import { mayUseCustomImages } from '../../environment/custom-images.js';
 import {
   changeEnvironment,
   createEnvironment,
@@ -51,6 +52,8 @@ export const EnvironmentView = z
     id: z.string(),
     name: z.string(),
     templateId: z.string(),
+    /** The custom image it runs in place of the template's; null for the template's own. */
+    image: z.string().nullable(),
     resources: z.object({ cpu: z.string(), memory: z.string() }),
     volume: z.object({ name: z.string(), sizeGi: z.number() }),
     desiredState: z.enum(['running', 'stopped', 'deleted']),
@@ -81,6 +84,7 @@ export function toView(env: Environment): z.infer<typeof EnvironmentView> {
     id: env.id,
     name: env.spec.name,
     templateId: env.spec.templateId,
+    image: env.spec.image ?? null,
     resources: env.spec.resources,
     volume: env.spec.volume,
     desiredState: env.desiredState,
@@ -117,6 +121,13 @@ const LimitsView = z
       volumeSizeGi: z.number(),
     }),
     usage: z.object({ running: z.number(), total: z.number() }),
+    customImages: z
+      .object({ allowedRegistries: z.array(z.string()) })
+      .nullable()
+      .openapi({
+        description:
+          'Where your tier may launch images of its own from (POST /environments with image); null when it may not.',
+      }),
   })
   .openapi('Limits');
 
@@ -152,6 +163,11 @@ const CreateBody = z
       .object({ cpu: z.string().max(16).optional(), memory: z.string().max(16).optional() })
       .strict()
       .optional(),
+    image: z.string().max(255).optional().openapi({
+      description:
+        "A custom image to run in place of the template's (registry/repository[:tag][@sha256:digest]), where your tier may and from an allowed registry (GET /me/limits); the template gives the port, command, workspace and resources.",
+      example: 'ghcr.io/mylab/analysis:2026-01',
+    }),
   })
   .strict()
   .openapi('CreateEnvironment');
@@ -236,7 +252,18 @@ export function environmentRoutes(deps: EnvironmentRouteDeps) {
         deps.environments.usage(principal.userId),
       ]);
       const limits = tierLimits(settings, tier);
-      return c.json({ tier, limits, usage: { running: usage.running, total: usage.total } }, 200);
+      const custom = settings.customImages;
+      return c.json(
+        {
+          tier,
+          limits,
+          usage: { running: usage.running, total: usage.total },
+          customImages: mayUseCustomImages(custom, tier)
+            ? { allowedRegistries: custom.allowedRegistries }
+            : null,
+        },
+        200,
+      );
     },
   );
 

@@ -74,6 +74,20 @@ describe('settingsMisfits', () => {
     expect(settingsMisfits(settings(patch), templates).map((e) => e.field)).toEqual([field]);
   });
 
+  it('refuses custom images for an unknown tier, or for tiers with no registry to launch from', () => {
+    const custom = (tiers: string[], allowedRegistries: string[]) =>
+      settingsMisfits(
+        settings((s) => {
+          s.customImages = { tiers, allowedRegistries };
+        }),
+        templates,
+      ).map((e) => e.field);
+    expect(custom([], [])).toEqual([]);
+    expect(custom(['pro'], ['ghcr.io/mylab'])).toEqual([]);
+    expect(custom(['pro', 'gold'], ['ghcr.io/mylab'])).toEqual(['customImages.tiers.1']);
+    expect(custom(['pro'], [])).toEqual(['customImages.allowedRegistries']);
+  });
+
   it('lets a tier no enabled template uses go', () => {
     expect(
       settingsMisfits(

@@ -2,8 +2,9 @@
 // ETag / If-Match (412 on a stale write, 428 without If-Match).
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AdminDeps } from '../../../admin/deps.js';
-import { etagOf, readSettings, updateSettings } from '../../../admin/settings.js';
-import { Settings, TierLimits } from '../../../environment/model.js';
+import { readSettings, updateSettings } from '../../../admin/settings.js';
+import { etagOf } from '../../../admin/versioning.js';
+import { ImagePrefix, Settings, TierLimits } from '../../../environment/model.js';
 import type { AppEnv } from '../../context.js';
 import { validationHook } from '../../validation.js';
 import { actorOf, json, jsonBody, problem, refusals } from './shared.js';
@@ -25,6 +26,17 @@ const SettingsInput = z
       .min(0)
       .max(24 * 60),
     dataRetentionDays: z.number().int().min(0).max(3650),
+    customImages: z
+      .object({
+        tiers: z.array(TierName).max(50),
+        allowedRegistries: z.array(ImagePrefix).max(100),
+      })
+      .strict()
+      .optional()
+      .openapi({
+        description:
+          'Which tiers may launch an image of their own, and from which registries or repositories (prefixes of whole path segments, e.g. ghcr.io/mylab). Off with no tiers. Left out: unchanged.',
+      }),
   })
   .strict()
   .openapi('SettingsInput');
@@ -79,7 +91,7 @@ export function adminSettingsRoutes(deps: AdminDeps) {
       const saved = await updateSettings(
         deps,
         actorOf(c),
-        Settings.parse(c.req.valid('json')),
+        c.req.valid('json'),
         c.req.header('if-match'),
       );
       c.header('etag', etagOf(saved.version));
