@@ -70,8 +70,17 @@ describe('environments in the dashboard', () => {
       { timeout: 60_000 },
     );
     const open = page.getByRole('link', { name: /^Open Thesis analysis/ });
-    expect(await open.getAttribute('href')).toMatch(/^https?:\/\//);
+    const id = new URL(page.url()).pathname.split('/').pop();
+    // Open goes through the API, which checks who asks and redirects to the environment's host.
+    expect(await open.getAttribute('href')).toBe(
+      `${platform.apiUrl}/api/v1/environments/${id}/open`,
+    );
     expect(await open.getAttribute('target')).toBe('_blank');
+    const [tab] = await Promise.all([browser.context.waitForEvent('page'), open.click()]);
+    await tab.getByRole('heading', { name: `Environment ${id}` }).waitFor({ timeout: 30_000 });
+    expect(new URL(tab.url()).hostname).toBe(`${id}.env.localhost`);
+    await screenshot(tab, 'environment-opened-1280');
+    await tab.close();
     await page.getByText('Recent events').waitFor();
     expect(await page.getByRole('row', { name: /Ready/ }).count()).toBeGreaterThan(0);
     await expectAccessible('environment detail');
@@ -99,12 +108,19 @@ describe('environments in the dashboard', () => {
     expect(await badge().textContent()).toBe('Running');
   }, 120_000);
 
-  it('says why another launch is refused at the tier limit', async () => {
-    await launch('Second one');
-    // The free tier runs one environment at a time: the API's reason, in words.
-    const alert = page.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/limit of 1 running environment reached/);
+  it('says why Launch is disabled at the tier limit, before anyone clicks', async () => {
+    // The free tier runs one environment at a time.
+    await page.goto(`${web}/environments`);
+    const reason = page.locator('#launch-blocked');
+    await reason.waitFor();
+    expect(await reason.textContent()).toMatch(/limit of 1 running environment: stop one/);
+    await page.goto(`${web}/environments/new`);
+    await page.getByRole('radio', { name: /JupyterLab/ }).waitFor({ state: 'attached' });
+    expect(await page.getByRole('region', { name: /tier$/ }).textContent()).toContain(
+      '1 of 1 running',
+    );
+    expect(await page.getByRole('button', { name: 'Launch' }).isDisabled()).toBe(true);
+    expect(await page.locator('#launch-blocked').textContent()).toContain('stop one');
   });
 
   it('lists it with its status and actions, also on a phone', async () => {
