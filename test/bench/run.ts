@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, one after the other (they share two cores), with their numbers.
+import { benchAccess, formatAccessBench } from './access.js';
 import { benchEnvironments, formatEnvironmentBench } from './environments.js';
 import { benchKubesim, formatKubesimBench } from './kubesim.js';
 import { benchReconciler, formatReconcilerBench } from './reconciler.js';
@@ -6,6 +7,7 @@ import { benchReconciler, formatReconcilerBench } from './reconciler.js';
 const started = performance.now();
 console.log(formatKubesimBench(await benchKubesim()));
 console.log(formatEnvironmentBench(await benchEnvironments()));
+console.log(formatAccessBench(await benchAccess(Number(process.env.BENCH_ACCESS_N ?? 20_000))));
 console.log(
   formatReconcilerBench(await benchReconciler(Number(process.env.BENCH_RECONCILER_N ?? 10_000))),
 );
