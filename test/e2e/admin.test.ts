@@ -25,6 +25,9 @@ async function newMember(email: string, tier: string): Promise<Session & { id: s
   );
   expect(created.status).toBe(201);
   const session = await signIn(ctx.platform.apiUrl, email, created.body.temporaryPassword);
+  // The temporary password opens no door but changing it.
+  const early = await session.json<{ detail: string }>('/api/v1/environments');
+  expect(early.status).toBe(403);
   const changed = await session.json('/auth/password/change', {
     method: 'POST',
     body: { currentPassword: created.body.temporaryPassword, newPassword: PASSWORD },
@@ -105,7 +108,18 @@ describe('an operator runs the lab', () => {
     expect(second.status).toBe(409);
     expect(second.body.detail).toContain('limit of 1 running environment reached');
 
-    // Disabling the pro user stops the environment (its volume kept) and ends their access.
+    // Disabling the pro user stops the environment (its volume kept) and ends their access,
+    // API tokens included.
+    const minted = await pro.json<{ token: string }>('/api/v1/me/tokens', {
+      method: 'POST',
+      body: { name: 'script', scopes: ['environments:read'] },
+    });
+    expect(minted.status).toBe(201);
+    const byToken = () =>
+      fetch(`${ctx.platform.apiUrl}/api/v1/environments`, {
+        headers: { authorization: `Bearer ${minted.body.token}` },
+      });
+    expect((await byToken()).status).toBe(200);
     const disabled = await ctx.admin.json(`/api/v1/admin/users/${pro.id}/disable`, {
       method: 'POST',
     });
@@ -131,6 +145,7 @@ describe('an operator runs the lab', () => {
       (await pro.request(`/api/v1/environments/${envId}/start`, { method: 'POST' })).status,
     ).toBe(401);
     expect((await pro.request('/auth/refresh', { method: 'POST' })).status).toBe(401);
+    expect((await byToken()).status).toBe(401);
 
     // The audit log, oldest to newest, tells exactly that story.
     const log = await ctx.admin.json<{
@@ -148,6 +163,7 @@ describe('an operator runs the lab', () => {
       'environment.create success',
       'settings.update success',
       'environment.create failure', // beyond the lowered limit
+      'token.create success',
       'user.disable success',
       // The disabled user's next request is refused at authentication, before any action.
     ]);
