@@ -9,7 +9,13 @@ import { type LocalPlatform, startLocalPlatform } from '../../stacks/local/platf
 export interface Session {
   request(
     path: string,
-    init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+    init?: {
+      method?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** 'manual' to see a redirect (e.g. Open's, to an environment host) instead of following it. */
+      redirect?: RequestRedirect;
+    },
   ): Promise<Response>;
   json<T = unknown>(
     path: string,
@@ -34,6 +40,8 @@ export function setupPlatform(opts: { scheduleEveryMs?: number } = {}): {
       kubeletDelays: 'zero',
       // The reaper and reconciler stay out of the way unless a test wants them running.
       scheduleEveryMs: opts.scheduleEveryMs ?? 3_600_000,
+      // LOCAL_ROUTER=node runs the e2e tests through the Node fallback router instead of nginx.
+      routerEngine: process.env.LOCAL_ROUTER === 'node' ? 'node' : 'auto',
     });
     const admin = ctx.platform.bootstrapAdmin!;
     const session = await signIn(ctx.platform.apiUrl, admin.email, admin.password);
@@ -62,6 +70,7 @@ export async function signIn(apiUrl: string, email: string, password: string): P
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${apiUrl}${path}`, {
       method: init.method ?? 'GET',
+      redirect: init.redirect,
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
