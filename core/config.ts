@@ -26,6 +26,10 @@ const Env = z.object({
   /** kubesim: the embedded emulator; kubeconfig: a kubeconfig file or the current context; eks: in-process EKS token. */
   LABLEASE_CLUSTER: z.enum(['kubesim', 'kubeconfig', 'eks']).default('kubesim'),
   KUBECONFIG: z.string().optional(),
+  /** LABLEASE_CLUSTER=kubeconfig on Lambda: the kubeconfig itself (from the Kubeconfig secret), not a path. */
+  KUBECONFIG_DATA: z.string().optional(),
+  /** LABLEASE_CLUSTER=eks: the cluster's name (endpoint and CA come from DescribeCluster). */
+  EKS_CLUSTER_NAME: z.string().min(1).optional(),
   /** The cluster's API server URL, for display in /api/v1/info only (the API never calls Kubernetes). */
   LABLEASE_CLUSTER_SERVER: optionalUrl,
   /** The dashboard's origin: the only origin allowed for cookie-authenticated unsafe requests. */
@@ -126,6 +130,10 @@ export type Config = {
     kind: 'kubesim' | 'kubeconfig' | 'eks';
     kubeconfig: string | undefined;
     server: string | undefined;
+    /** The kubeconfig's text (KUBECONFIG_DATA), preferred to the file. */
+    kubeconfigData?: string | undefined;
+    /** LABLEASE_CLUSTER=eks: the EKS cluster's name. */
+    eksClusterName?: string | undefined;
   };
   webOrigin: string;
   environmentsDomain: string;
@@ -195,6 +203,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       kind: e.LABLEASE_CLUSTER,
       kubeconfig: e.KUBECONFIG,
       server: e.LABLEASE_CLUSTER_SERVER,
+      kubeconfigData: e.KUBECONFIG_DATA,
+      eksClusterName: e.EKS_CLUSTER_NAME,
     },
     webOrigin: new URL(e.WEB_ORIGIN).origin,
     environmentsDomain: e.ENVIRONMENTS_DOMAIN,

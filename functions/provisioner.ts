@@ -4,7 +4,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ClusterClient } from '../core/cluster/client.js';
 import { convergeEnvironment } from '../core/cluster/converge.js';
-import { loadKubeConfig, planOptionsFrom } from '../core/cluster/kubeconfig.js';
+import { loadClusterKubeConfig, planOptionsFrom } from '../core/cluster/kubeconfig.js';
 import { routerOptionsFrom } from '../core/cluster/routes/index.js';
 import { loadConfig } from '../core/config.js';
 import { parseIntent } from '../core/queue/intent.js';
@@ -17,7 +17,7 @@ const deps = {
   environments: services.environments,
   catalog: services.lifecycle.catalog,
   users: services.auth.users,
-  cluster: new ClusterClient(loadKubeConfig(config)),
+  cluster: new ClusterClient(await loadClusterKubeConfig(config)),
   queue: services.queue,
   now: services.now,
   planOptions: planOptionsFrom(config),

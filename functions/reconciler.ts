@@ -1,7 +1,7 @@
 // Lambda entry point of the reconciler (every minute): repairs drift between
 // DynamoDB and the cluster (core/jobs/reconciler.ts).
 import { ClusterClient } from '../core/cluster/client.js';
-import { loadKubeConfig, planOptionsFrom } from '../core/cluster/kubeconfig.js';
+import { loadClusterKubeConfig, planOptionsFrom } from '../core/cluster/kubeconfig.js';
 import { routerOptionsFrom } from '../core/cluster/routes/index.js';
 import { loadConfig } from '../core/config.js';
 import { reconcileCluster } from '../core/jobs/reconciler.js';
@@ -13,7 +13,7 @@ const services = await createServices(config);
 const deps = {
   ...services,
   orphanVolumes: new OrphanVolumeStore(services.doc, config.tableName),
-  cluster: new ClusterClient(loadKubeConfig(config)),
+  cluster: new ClusterClient(await loadClusterKubeConfig(config)),
   planOptions: planOptionsFrom(config),
   routes: routerOptionsFrom(config),
 };

@@ -2,7 +2,7 @@
 // codes), forward auth (/auth/verify), the environment cookie, and activity
 // (verified traffic and the pod's own reports).
 import type { Auth } from '../auth/index.js';
-import { environmentUrl } from '../cluster/kubeconfig.js';
+import { environmentUrl } from '../cluster/urls.js';
 import type { Config } from '../config.js';
 import { AccessCodeStore } from '../store/access-codes.js';
 import type { AuditStore } from '../store/audit.js';

@@ -1,7 +1,7 @@
 // Describes the backends a configuration points at, for /api/v1/info. An
 // endpoint override means a local engine (the local stack sets them); none
 // means the AWS service itself.
-import { environmentUrl } from '../cluster/kubeconfig.js';
+import { environmentUrl } from '../cluster/urls.js';
 import type { Config } from '../config.js';
 import type { Backends } from './app.js';
 
