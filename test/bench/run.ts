@@ -3,6 +3,7 @@ import { benchAccess, formatAccessBench } from './access.js';
 import { benchEnvironments, formatEnvironmentBench } from './environments.js';
 import { benchKubesim, formatKubesimBench } from './kubesim.js';
 import { benchReconciler, formatReconcilerBench } from './reconciler.js';
+import { formatWebBundle, measureWebBundle } from './web-bundle.js';
 
 const started = performance.now();
 console.log(formatKubesimBench(await benchKubesim()));
@@ -11,5 +12,6 @@ console.log(formatAccessBench(await benchAccess(Number(process.env.BENCH_ACCESS_
 console.log(
   formatReconcilerBench(await benchReconciler(Number(process.env.BENCH_RECONCILER_N ?? 10_000))),
 );
+console.log(formatWebBundle(await measureWebBundle()));
 console.log(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exit(0);
