@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   type AuthBackendRef,
+  isEnvironmentsDomain,
   isSafeBaseUrl,
   type ObjectRef,
   parseAuthBackend,
@@ -38,13 +39,16 @@ const Env = z.object({
   ENVIRONMENTS_DOMAIN: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?$/, 'must be a lowercase DNS name')
+    // Hosts <envId>.<domain> reach route objects: each label a DNS label, the whole a DNS name.
+    .refine((s) => isEnvironmentsDomain(s.replace(/:\d+$/, '')), 'must be a lowercase DNS name')
     .default('env.localhost'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** The API's public base URL: the issuer of access tokens and the base of OIDC callbacks. */
   API_URL: z
-    .url()
+    .string()
     .default('http://localhost:8787')
-    // It reaches proxy configuration (auth-url, extAuth): a plain base URL only.
+    // It reaches proxy configuration (auth-url, extAuth): a plain base URL only, checked as
+    // typed (z.url() would quietly drop tabs and newlines).
     .refine(
       (s) => isSafeBaseUrl(s.replace(/\/$/, '')),
       'must be a plain http(s) base URL: lowercase host, optional port and path; no query, fragment, quotes, spaces or ;{}#$',

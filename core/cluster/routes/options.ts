@@ -5,7 +5,7 @@ import { type Config, ConfigError } from '../../config.js';
 import {
   type AuthBackendRef,
   isDnsLabel,
-  isDnsName,
+  isEnvironmentsDomain,
   isSafeBaseUrl,
   type ObjectRef,
   parseAuthBackend,
@@ -37,7 +37,7 @@ function refuse(name: string, value: unknown, why: string): never {
 export function validateRouterOptions(o: RouterOptions): RouterOptions {
   if (!ROUTERS.includes(o.kind))
     refuse('LABLEASE_ROUTER', o.kind, `must be one of ${ROUTERS.join(', ')}`);
-  if (typeof o.domain !== 'string' || !isDnsName(o.domain))
+  if (typeof o.domain !== 'string' || !isEnvironmentsDomain(o.domain))
     refuse('ENVIRONMENTS_DOMAIN', o.domain, 'must be a lowercase DNS name');
   if (typeof o.apiUrl !== 'string' || !isSafeBaseUrl(o.apiUrl))
     refuse('API_URL', o.apiUrl, 'must be a plain http(s) base URL');

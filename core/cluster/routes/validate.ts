@@ -25,17 +25,34 @@ export function isDnsName(s: string): boolean {
   return s.length > 0 && s.length <= 253 && s.split('.').every(isDnsLabel);
 }
 
+/** The longest environment id: 'e' + 16 base32 characters (naming.ts). */
+const ENV_ID_LENGTH = 17;
+
+/** An environments domain (no port): `<envId>.<domain>` must still be a DNS name (≤ 253). */
+export const isEnvironmentsDomain = (s: string): boolean =>
+  isDnsName(s) &&
+  s.length <= 253 - ENV_ID_LENGTH - 1 &&
+  // An all-numeric last label makes URL parsers read the host as an IPv4 address.
+  !/^\d+$/.test(s.split('.').at(-1)!);
+
 const SAFE_BASE_URL = /^https?:\/\/([a-z0-9.-]+)(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
 
 /**
  * A base URL safe in an annotation: http(s), a lowercase DNS or IPv4 host,
- * an optional port and a plain path; no query, fragment or userinfo, no
- * trailing slash.
+ * an optional (non-default) port and a plain path; no query, fragment or
+ * userinfo, no trailing slash.
  */
 export function isSafeBaseUrl(s: string): boolean {
   const m = SAFE_BASE_URL.exec(s);
   if (!m || !isDnsName(m[1]!) || s.endsWith('/')) return false;
-  return m[2] === undefined || Number(m[2].slice(1)) <= 65535;
+  // It must parse back to itself: nothing a URL parser would drop, decode or normalise.
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return false;
+  }
+  return `${url.origin}${url.pathname === '/' ? '' : url.pathname}` === s;
 }
 
 /** `<namespace>/<name>`, both DNS labels. */
