@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, one after the other (they share two cores), with their numbers.
 import { benchAccess, formatAccessBench } from './access.js';
+import { benchBundles, formatBundleBench } from './bundles.js';
 import { benchEnvironments, formatEnvironmentBench } from './environments.js';
 import { benchKubesim, formatKubesimBench } from './kubesim.js';
 import { benchReconciler, formatReconcilerBench } from './reconciler.js';
@@ -13,5 +14,6 @@ console.log(
   formatReconcilerBench(await benchReconciler(Number(process.env.BENCH_RECONCILER_N ?? 10_000))),
 );
 console.log(formatWebBundle(await measureWebBundle()));
+console.log(formatBundleBench(await benchBundles()));
 console.log(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exit(0);

@@ -23,7 +23,8 @@ export async function runApp(
   stage: string,
   env: Record<string, string | undefined> = SETTINGS,
 ): Promise<RunResult> {
-  vi.resetModules();
+  // Fresh stacks/ modules per run under vitest; a plain process (npm run bench) runs once.
+  if (process.env.VITEST) vi.resetModules();
   const saved = { ...process.env };
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete process.env[k];
