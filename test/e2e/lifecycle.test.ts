@@ -3,7 +3,7 @@
 // status comes back through the API.
 
 import { readFileSync } from 'node:fs';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { objectNames } from '../../core/environment/naming.js';
 import { eventually, setupPlatform } from '../support/platform.js';
@@ -30,7 +30,31 @@ interface Env {
 function kube() {
   const kc = new KubeConfig();
   kc.loadFromString(readFileSync(ctx.platform.cluster.kubeconfigPath!, 'utf8'));
-  return { core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };
+  return {
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
+  };
+}
+
+/** The environment's route objects under the default router (gateway): HTTPRoute and SecurityPolicy. */
+async function routesOf(namespace: string, id: string) {
+  const { custom } = kube();
+  const list = (group: string, version: string, plural: string) =>
+    custom
+      .listNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        labelSelector: `lablease.dev/env=${id}`,
+      })
+      .then((r) => (r as { items: Array<{ metadata: { name: string }; spec: unknown }> }).items);
+  const [routes, policies] = await Promise.all([
+    list('gateway.networking.k8s.io', 'v1', 'httproutes'),
+    list('gateway.envoyproxy.io', 'v1alpha1', 'securitypolicies'),
+  ]);
+  return { routes, policies };
 }
 
 const get = async (id: string) => (await ctx.admin.json<Env>(`/api/v1/environments/${id}`)).body;
@@ -71,11 +95,25 @@ describe('an environment, end to end', () => {
       name: running.volume.name,
     });
     expect(pvc.status?.phase).toBe('Bound');
+    // Routed on its own host, behind forward auth to the API's /auth/verify.
+    const routed = await routesOf(ns, id);
+    expect(routed.routes.map((r) => r.spec)).toMatchObject([
+      { hostnames: [`${id}.env.localhost`], rules: [{ backendRefs: [{ name: id, port: 80 }] }] },
+    ]);
+    expect(routed.policies.map((p) => p.spec)).toMatchObject([
+      {
+        targetRefs: [{ kind: 'HTTPRoute', name: id }],
+        extAuth: { http: { path: '/auth/verify' } },
+      },
+    ]);
 
     expect(
       (await ctx.admin.json<Env>(`/api/v1/environments/${id}/stop`, { method: 'POST' })).status,
     ).toBe(202);
     await until(id, 'Stopped');
+    // The route stays while stopped: the router answers its "stopped" page on the host.
+    const whileStopped = await routesOf(ns, id);
+    expect([whileStopped.routes.length, whileStopped.policies.length]).toEqual([1, 1]);
     const pods = await core.listNamespacedPod({
       namespace: ns,
       labelSelector: `lablease.dev/env=${id}`,
@@ -112,6 +150,8 @@ describe('an environment, end to end', () => {
         })
       ).items,
     ).toHaveLength(0);
+    const afterDelete = await routesOf(ns, id);
+    expect([afterDelete.routes.length, afterDelete.policies.length]).toEqual([0, 0]);
     expect(
       (await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: running.volume.name }))
         .metadata?.uid,
