@@ -30,6 +30,7 @@ export interface Jobs {
 export async function jobsFor(_platform: LocalPlatform): Promise<Jobs> {
   const { ClusterClient } = await import('../../core/cluster/client.js');
   const { environmentUrl, loadKubeConfig } = await import('../../core/cluster/kubeconfig.js');
+  const { routerOptionsFrom } = await import('../../core/cluster/routes/index.js');
   const { loadConfig } = await import('../../core/config.js');
   const { reapEnvironments } = await import('../../core/jobs/reaper.js');
   const { reconcileCluster } = await import('../../core/jobs/reconciler.js');
@@ -78,6 +79,7 @@ export async function jobsFor(_platform: LocalPlatform): Promise<Jobs> {
           url: (envId) => environmentUrl(config, envId),
           deadlines: { pollSeconds: config.provisionerPollSeconds },
         },
+        routes: routerOptionsFrom(config),
         now: () => now,
         log: quiet,
         ...patch,
