@@ -2,6 +2,7 @@
 // with partial batch failures so one bad record never blocks the others.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { activitySource } from '../core/access/index.js';
 import { ClusterClient } from '../core/cluster/client.js';
 import { convergeEnvironment } from '../core/cluster/converge.js';
 import { loadClusterKubeConfig, planOptionsFrom } from '../core/cluster/kubeconfig.js';
@@ -22,6 +23,7 @@ const deps = {
   now: services.now,
   planOptions: planOptionsFrom(config),
   routes: routerOptionsFrom(config),
+  activity: activitySource(services.access, config.apiUrl),
 };
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -27,6 +27,18 @@ export interface Access {
   open: OpenDeps;
 }
 
+/** Where an environment reports its activity. */
+export const activityUrl = (apiUrl: string, envId: string) =>
+  `${apiUrl}/api/v1/environments/${envId}/activity`;
+
+/** What the provisioner puts in each environment's activity Secret (ConvergeDeps.activity). */
+export function activitySource(access: Pick<Access, 'tokens'>, apiUrl: string) {
+  return {
+    token: (envId: string, ownerId: string) => access.tokens.mintActivityToken(envId, ownerId),
+    url: (envId: string) => activityUrl(apiUrl, envId),
+  };
+}
+
 export function createAccess(
   config: Pick<Config, 'environmentsDomain' | 'apiUrl' | 'tableName'>,
   doc: DocumentClient,

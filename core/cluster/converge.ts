@@ -16,6 +16,7 @@ import type { UserStore } from '../store/users.js';
 import type { ClusterClient, KubeObject } from './client.js';
 import { PermanentClusterError } from './errors.js';
 import {
+  activitySecret,
   LABEL_ENV,
   scaffoldObjects,
   userNamespace,
@@ -37,6 +38,14 @@ export interface ConvergeDeps {
   planOptions?: PlanOptions;
   /** The router whose objects make environments reachable; omitted: routes are not managed. */
   routes?: RouterOptions;
+  /**
+   * The activity Secret mounted into each pod (its token and report URL,
+   * core/access activitySource); omitted: pods get none.
+   */
+  activity?: {
+    token: (envId: string, ownerId: string) => Promise<string>;
+    url: (envId: string) => string;
+  };
   log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -182,9 +191,24 @@ async function apply(
       // Planned only when deps.routes is set (observeEnvironment reads routes only then).
       for (const object of routeObjects(env, deps.routes!)) await c.apply(object);
       return;
-    case 'applyDeployment':
-      await c.apply(workspaceDeployment(env, needTemplate(), action.replicas) as KubeObject);
+    case 'applyDeployment': {
+      const template = needTemplate();
+      // The Secret first, so a new pod finds it. Its token is deterministic:
+      // re-applying it with every generation changes nothing.
+      if (deps.activity) {
+        const data = {
+          token: await deps.activity.token(env.id, env.ownerId),
+          url: deps.activity.url(env.id),
+        };
+        await c.apply(activitySecret(env, data) as KubeObject);
+      }
+      await c.apply(
+        workspaceDeployment(env, template, action.replicas, {
+          activity: deps.activity !== undefined,
+        }) as KubeObject,
+      );
       return;
+    }
     case 'scaleDeployment':
       await c.merge(
         ref('apps/v1', 'Deployment', namespaceFor(env.ownerId), objectNames(env.id).deployment),
@@ -197,6 +221,7 @@ async function apply(
       const ns = namespaceFor(env.ownerId);
       const names = objectNames(env.id);
       await c.delete(ref('apps/v1', 'Deployment', ns, names.deployment));
+      if (deps.activity) await c.delete(ref('v1', 'Secret', ns, names.activitySecret));
       // Reverse apply order: an HTTPRoute goes before the SecurityPolicy guarding it.
       for (const k of [...(deps.routes ? ROUTE_KINDS[deps.routes.kind] : [])].reverse())
         await c.delete(ref(k.apiVersion, k.kind, ns, names.route));

@@ -13,6 +13,7 @@ import type {
   V1NetworkPolicyPeer,
   V1PersistentVolumeClaim,
   V1ResourceQuota,
+  V1Secret,
   V1Service,
   V1ServiceAccount,
 } from '@kubernetes/client-node';
@@ -245,6 +246,8 @@ export function workspaceDeployment(
   env: EnvironmentRef,
   template: Template,
   replicas: 0 | 1,
+  /** activity: mount the activity Secret (activitySecret below) at ACTIVITY_MOUNT_PATH. */
+  options: { activity?: boolean } = {},
 ): V1Deployment {
   const names = objectNames(env.id);
   const labels = envLabels(env);
@@ -282,10 +285,23 @@ export function workspaceDeployment(
           ...(template.imagePullSecret
             ? { imagePullSecrets: [{ name: template.imagePullSecret }] }
             : {}),
-          containers: [workspaceContainer(env, template, names.container)],
+          containers: [workspaceContainer(env, template, names.container, options)],
           volumes: [
             { name: 'workspace', persistentVolumeClaim: { claimName: env.spec.volume.name } },
             { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+            ...(options.activity
+              ? [
+                  {
+                    name: 'lablease',
+                    // Optional: a pod never waits on it; it only reports activity.
+                    secret: {
+                      secretName: names.activitySecret,
+                      optional: true,
+                      defaultMode: 0o444,
+                    },
+                  },
+                ]
+              : []),
           ],
         },
       },
@@ -293,7 +309,12 @@ export function workspaceDeployment(
   };
 }
 
-function workspaceContainer(env: EnvironmentRef, template: Template, name: string): V1Container {
+function workspaceContainer(
+  env: EnvironmentRef,
+  template: Template,
+  name: string,
+  options: { activity?: boolean },
+): V1Container {
   const resources = { cpu: env.spec.resources.cpu, memory: env.spec.resources.memory };
   return {
     name,
@@ -332,7 +353,38 @@ function workspaceContainer(env: EnvironmentRef, template: Template, name: strin
     volumeMounts: [
       { name: 'workspace', mountPath: template.workspacePath },
       { name: 'tmp', mountPath: '/tmp' },
+      ...(options.activity
+        ? [{ name: 'lablease', mountPath: ACTIVITY_MOUNT_PATH, readOnly: true }]
+        : []),
     ],
+  };
+}
+
+/** Where the pod finds `activity-url` and `activity-token` (POST the former with the latter as Bearer). */
+export const ACTIVITY_MOUNT_PATH = '/var/run/lablease';
+
+/**
+ * The environment's activity token and where to send it, for long-running
+ * work with no browser traffic to report itself. The token (core/access,
+ * mintActivityToken) is good for this environment's activity report only.
+ */
+export function activitySecret(
+  env: EnvironmentRef,
+  data: { token: string; url: string },
+): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: objectNames(env.id).activitySecret,
+      namespace: namespaceFor(env.ownerId),
+      labels: envLabels(env),
+    },
+    type: 'Opaque',
+    data: {
+      'activity-token': Buffer.from(data.token).toString('base64'),
+      'activity-url': Buffer.from(data.url).toString('base64'),
+    },
   };
 }
 

@@ -52,6 +52,8 @@ export interface ObjectNames {
   networkPolicy: string;
   /** The route objects (HTTPRoute and its SecurityPolicy, or Ingress). */
   route: string;
+  /** The Secret holding the environment's activity token, mounted into its pod. */
+  activitySecret: string;
   /** The pod's container, named for what it is. */
   container: string;
 }
@@ -63,6 +65,7 @@ export function objectNames(envId: string): ObjectNames {
     service: envId,
     networkPolicy: envId,
     route: envId,
+    activitySecret: `${envId}-activity`,
     container: 'workspace',
   };
 }
