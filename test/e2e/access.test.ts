@@ -139,7 +139,9 @@ describe('opening an environment through the local router', () => {
       createUser(ctx.platform, { tier: 'free' }),
       createUser(ctx.platform, { tier: 'free' }),
     ]);
-    [envA, envB] = (await Promise.all([launch(owner, 'A'), launch(other, 'B')])).map((e) => e.id);
+    const [a, b] = await Promise.all([launch(owner, 'A'), launch(other, 'B')]);
+    envA = a.id;
+    envB = b.id;
     await Promise.all([reachable(owner, envA), reachable(other, envB)]);
   }, 60_000);
 
