@@ -161,7 +161,8 @@ export function createApp(deps: AppDeps) {
   // Forward auth and the pod's activity reports carry their own credentials
   // (environment cookie, activity token): registered before the auth routes'
   // same-origin check and the user guard, they answer without either.
-  if (deps.access) app.route('/', verifyRoutes({ access: deps.access }));
+  if (deps.access)
+    app.route('/', verifyRoutes({ access: deps.access, webOrigin: deps.config.webOrigin }));
 
   if (deps.admin) {
     app.use(

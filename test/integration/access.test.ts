@@ -4,7 +4,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bootstrapAdmin, type Call, caller, createUser } from '../support/admin.js';
 import type { CookieJar } from '../support/app.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestApp, type TestApp, WEB_ORIGIN } from '../support/app.js';
 
 let t: TestApp;
 let call: Call;
@@ -110,6 +110,19 @@ describe('Open', () => {
   it("is 404 for another user's environment, and 401 without a session", async () => {
     expect((await open(annEnv, bob.jar)).status).toBe(404);
     expect((await t.app.request(`/api/v1/environments/${annEnv}/open`)).status).toBe(401);
+  });
+
+  it("sends a browser with no session to the environment's page in the dashboard", async () => {
+    const res = await t.app.request(`/api/v1/environments/${annEnv}/open`, {
+      headers: { accept: 'text/html,application/xhtml+xml', 'sec-fetch-mode': 'navigate' },
+    });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`${WEB_ORIGIN}/environments/${annEnv}`);
+    // A script with a bad token keeps its 401.
+    const script = await t.app.request(`/api/v1/environments/${annEnv}/open`, {
+      headers: { accept: 'text/html', authorization: 'Bearer llpat_nope' },
+    });
+    expect(script.status).toBe(401);
   });
 
   it("lets an admin in to someone else's environment, in the audit trail", async () => {

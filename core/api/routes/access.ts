@@ -8,6 +8,7 @@
 //   environment host with a one-time code.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { ENVIRONMENT_ID as ENV_ID } from '../../access/forwarded.js';
 import type { Access } from '../../access/index.js';
 import { openEnvironment, verifyAccess } from '../../access/index.js';
 import { Unauthenticated } from '../../auth/errors.js';
@@ -22,8 +23,30 @@ const IdParam = z.object({
 const problem = { description: 'A problem (RFC 9457).' };
 
 /** Forward auth and the pod's activity reports: mounted before the user guard. */
-export function verifyRoutes(deps: { access: Access }) {
+export function verifyRoutes(deps: { access: Access; webOrigin: string }) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  // Open is a browser navigation (the router sends a 401 there too): without
+  // a session, the browser goes to the environment's page in the dashboard,
+  // which signs in (or refreshes the session) and offers Open again — not to
+  // a JSON problem. Scripts (a bearer token, or no HTML in Accept) keep the 401.
+  app.use('/api/v1/environments/:id/open', async (c, next) => {
+    await next();
+    if (c.res.status !== 401 || c.req.header('authorization') !== undefined) return;
+    const navigation =
+      c.req.header('sec-fetch-mode') === 'navigate' ||
+      (c.req.header('accept') ?? '').includes('text/html');
+    // From the path: after next(), c.req.param names the last route's parameters.
+    const id = /^\/api\/v1\/environments\/([^/]+)\/open$/.exec(c.req.path)?.[1] ?? '';
+    if (!navigation || !ENV_ID.test(id)) return;
+    c.res = new Response(null, {
+      status: 302,
+      headers: {
+        location: `${deps.webOrigin}/environments/${id}`,
+        'cache-control': 'no-store',
+      },
+    });
+  });
 
   const verify = async (c: Context<AppEnv>) => {
     const url = c.req.url;
