@@ -33,10 +33,30 @@ beforeAll(async () => {
 describe('the reconciler', () => {
   it('writes nothing and enqueues nothing for a settled fleet', async () => {
     await jobs.reconcile(minutesFromNow(1)); // settles whatever the provisioner left moving
-    const report = await jobs.reconcile(minutesFromNow(1));
-    expect(report.environments).toBeGreaterThanOrEqual(4);
-    expect(report.enqueued).toEqual([]);
-    expect(report.statusWritten).toBe(0);
+    // Every command the reconciler sends to DynamoDB, counted at the client.
+    const commands: string[] = [];
+    const counter = 'count-reconciler-commands';
+    jobs.services.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: counter },
+    );
+    try {
+      const report = await jobs.reconcile(minutesFromNow(1));
+      expect(report.environments).toBeGreaterThanOrEqual(4);
+      expect(report).toMatchObject({
+        enqueued: [],
+        statusWritten: 0,
+        orphanComputeDeleted: [],
+        countersCorrected: [],
+      });
+    } finally {
+      jobs.services.doc.middlewareStack.remove(counter);
+    }
+    expect(commands.some((c) => c.startsWith('Query'))).toBe(true);
+    expect(commands.filter((c) => !/^(Get|BatchGet|Query)/.test(c))).toEqual([]);
   });
 
   it('restores a deployment deleted by hand', async () => {
