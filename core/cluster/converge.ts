@@ -113,6 +113,12 @@ export async function convergeEnvironment(
   const env = await deps.environments.get(intent.ownerId, intent.envId);
   if (!env) return { envId: intent.envId, actions: [], statusWritten: false };
   const now = deps.now();
+  // Another message of this generation polls soon: this one is redundant.
+  // Dropping it keeps one poll per transitional environment, whatever the
+  // duplicates; otherwise each extra message would requeue itself for good
+  // and a backlog would feed on itself (see pollPending).
+  if (pollPending(env, now))
+    return { envId: env.id, phase: env.status.phase, actions: [], statusWritten: false };
   const template = effectiveTemplate(await deps.catalog.get(env.spec.templateId), env.spec);
   const observed = await observeEnvironment(deps.cluster, env, deps.routes);
   const decided = plan(env, observed, now, deps.planOptions);
@@ -134,8 +140,9 @@ export async function convergeEnvironment(
       now,
     );
   }
-  const statusWritten = await deps.environments.writeStatus(env, status);
   const requeue = status.phase === 'Failed' ? undefined : decided.requeueAfterSeconds;
+  status = { ...status, nextPoll: nextPollOf(env, requeue, deps.now()) };
+  const statusWritten = await deps.environments.writeStatus(env, status);
   if (statusWritten && requeue !== undefined) {
     await deps.queue.publish(
       { envId: env.id, ownerId: env.ownerId, generation: env.generation },
@@ -149,6 +156,31 @@ export async function convergeEnvironment(
     requeueAfterSeconds: requeue,
     statusWritten,
   };
+}
+
+/** Only short polls are recorded: a purge due in days must not hold off a repair meanwhile. */
+const MAX_RECORDED_POLL_SECONDS = 300;
+/** Margin for clocks: the poll's own message, delayed until `at`, is never taken for a duplicate. */
+const POLL_MARGIN_MS = 250;
+
+function nextPollOf(env: Environment, requeue: number | undefined, now: Date): Status['nextPoll'] {
+  if (requeue === undefined || requeue > MAX_RECORDED_POLL_SECONDS) return undefined;
+  return { at: new Date(now.getTime() + requeue * 1000).toISOString(), generation: env.generation };
+}
+
+/**
+ * A poll of the environment's current generation is queued for later than
+ * now: a message arriving before it is a duplicate (SQS delivers at least
+ * once) or a re-enqueue, and the poll will see whatever it would have seen.
+ * A new intent always carries a new generation, so it is never dropped.
+ */
+export function pollPending(env: Pick<Environment, 'generation' | 'status'>, now: Date): boolean {
+  const poll = env.status.nextPoll;
+  return (
+    poll !== undefined &&
+    poll.generation === env.generation &&
+    now.getTime() < Date.parse(poll.at) - POLL_MARGIN_MS
+  );
 }
 
 class MissingTemplate extends Error {

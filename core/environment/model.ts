@@ -166,6 +166,13 @@ export const Status = z.object({
   startedAt: Timestamp.optional(),
   cullAt: Timestamp.optional(),
   failure: Failure.optional(),
+  /**
+   * The provisioner's next poll of this generation: a delayed intent is on
+   * the queue for then. An intent of the same generation that arrives before
+   * it (an SQS duplicate, a reconciler's re-enqueue) is redundant and dropped,
+   * so extra messages end instead of each polling on (cluster/converge.ts).
+   */
+  nextPoll: z.object({ at: Timestamp, generation: z.number().int().min(1) }).optional(),
   /** Where the current start is: its step, since when, when the attempt began, for which generation. */
   progress: z
     .object({

@@ -1,0 +1,89 @@
+// The provisioner against kubesim with duplicated intents: while a start is
+// polled, one delayed intent per environment stays on the queue, however many
+// copies SQS delivers or the reconciler adds. Before, each extra message
+// requeued itself for as long as the start lasted, so a backlog fed on itself.
+import { describe, expect, it } from 'vitest';
+import { ClusterClient, defaultRetryPolicy } from '../../core/cluster/client.js';
+import {
+  type ConvergeDeps,
+  convergeEnvironment,
+  pollPending,
+} from '../../core/cluster/converge.js';
+import { defaultSettings, type Environment } from '../../core/environment/model.js';
+import type { Intent } from '../../core/queue/intent.js';
+import { setupTestCluster } from '../kubesim/support.js';
+import { anEnvironment, aTemplate } from '../unit/environment/fixtures.js';
+
+const cluster = setupTestCluster();
+
+describe('duplicated intents', () => {
+  it('end at once while a poll of the same generation is queued; a new generation is never dropped', async () => {
+    // Never ready: the start is polled for as long as the test needs.
+    cluster.sim.simulation.scriptImage(aTemplate().image.split(':')[0]!, 'NeverReady');
+    let current: Environment = anEnvironment();
+    let clock = new Date('2026-03-01T10:00:00.000Z');
+    const published: Array<{ intent: Intent; delaySeconds?: number }> = [];
+    const deps: ConvergeDeps = {
+      environments: {
+        get: async () => current,
+        writeStatus: async (e, status) => {
+          if (e.generation !== current.generation) return false;
+          current = { ...current, status };
+          return true;
+        },
+      },
+      catalog: { get: async () => aTemplate(), settings: async () => defaultSettings() },
+      users: { get: async () => undefined },
+      cluster: new ClusterClient(cluster.kc, { ...defaultRetryPolicy, sleep: async () => {} }),
+      queue: {
+        publish: async (intent, opts) => {
+          published.push({ intent, delaySeconds: opts?.delaySeconds });
+          return true;
+        },
+      },
+      now: () => clock,
+      planOptions: { deadlines: { pollSeconds: 5 } },
+    };
+    const intent = () => ({
+      envId: current.id,
+      ownerId: current.ownerId,
+      generation: current.generation,
+    });
+
+    // The first converge starts the environment and queues its next poll.
+    const first = await convergeEnvironment(deps, intent());
+    expect(first.statusWritten).toBe(true);
+    expect(first.requeueAfterSeconds).toBe(5);
+    expect(published).toHaveLength(1);
+    expect(current.status.nextPoll).toEqual({
+      at: new Date(clock.getTime() + 5000).toISOString(),
+      generation: 1,
+    });
+
+    // Two copies arrive a second later: nothing is read from the cluster, nothing queued.
+    clock = new Date(clock.getTime() + 1000);
+    const requests = cluster.sim.requests.count();
+    const statusBefore = current.status;
+    for (let i = 0; i < 2; i++) {
+      const dup = await convergeEnvironment(deps, intent());
+      expect(dup).toMatchObject({ statusWritten: false, actions: [] });
+    }
+    expect(cluster.sim.requests.count()).toBe(requests);
+    expect(published).toHaveLength(1);
+    expect(current.status).toBe(statusBefore);
+
+    // The poll itself, when due, runs and queues the next one.
+    clock = new Date(clock.getTime() + 4000);
+    expect(pollPending(current, clock)).toBe(false);
+    const poll = await convergeEnvironment(deps, intent());
+    expect(poll.statusWritten).toBe(true);
+    expect(published).toHaveLength(2);
+
+    // A change of intent (generation + 1) is converged at once, poll pending or not.
+    expect(pollPending(current, clock)).toBe(true);
+    current = { ...current, desiredState: 'stopped', generation: current.generation + 1 };
+    const stop = await convergeEnvironment(deps, intent());
+    expect(stop.statusWritten).toBe(true);
+    expect(stop.actions.length).toBeGreaterThan(0);
+  });
+});
