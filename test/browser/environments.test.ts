@@ -108,6 +108,48 @@ describe('environments in the dashboard', () => {
     expect(await badge().textContent()).toBe('Running');
   }, 120_000);
 
+  async function setCullWarningMinutes(minutes: number) {
+    const status = await page.evaluate(
+      async ({ api, minutes }) => {
+        const url = `${api}/api/v1/admin/settings`;
+        const read = await fetch(url, { credentials: 'include' });
+        const res = await fetch(url, {
+          method: 'PUT',
+          credentials: 'include',
+          headers: {
+            'content-type': 'application/json',
+            'if-match': read.headers.get('etag') ?? '',
+          },
+          body: JSON.stringify({ ...(await read.json()), cullWarningMinutes: minutes }),
+        });
+        return res.status;
+      },
+      { api: platform.apiUrl, minutes },
+    );
+    expect(status).toBe(200);
+  }
+
+  it('says when an unused environment will stop, and keeps it running on request', async () => {
+    // A warning a day ahead puts the free tier's 60-minute idle stop inside the window at once.
+    await setCullWarningMinutes(24 * 60);
+    try {
+      await platform.reap();
+      await page.reload();
+      const warning = page.locator('.cull-warning');
+      await warning.waitFor();
+      expect(await warning.textContent()).toMatch(/Stops in \d+ min unless used/);
+      await expectAccessible('cull warning');
+      await screenshot(page, 'environment-cull-warning-1280');
+      await page.getByRole('button', { name: /^Keep it running.*Thesis analysis/ }).click();
+      // The heartbeat clears the warning; the page shows it gone without a reload.
+      await warning.waitFor({ state: 'detached' });
+    } finally {
+      // Back to the default, and a reaper run that clears any warning it no longer gives.
+      await setCullWarningMinutes(10);
+      await platform.reap();
+    }
+  }, 90_000);
+
   it('says why Launch is disabled at the tier limit, before anyone clicks', async () => {
     // The free tier runs one environment at a time.
     await page.goto(`${web}/environments`);

@@ -45,9 +45,25 @@ async function stop() {
   process.exit(0);
 }
 process.stdin.on('end', stop);
-// Commands from the test, one per line: `script <namespace> <behaviour>` makes
-// kubesim's kubelet treat every pod there that way (e.g. ErrImagePull).
+// Commands from the test, one per line, answered DONE or FAILED in order:
+// `script <namespace> <behaviour>` makes kubesim's kubelet treat every pod
+// there that way (e.g. ErrImagePull); `reap` runs the reaper once now rather
+// than at its next minute.
+async function run(command: string | undefined, args: string[]) {
+  if (command === 'script' && args[0] && args[1]) {
+    const simulation = platform.cluster.kubesim?.simulation;
+    if (!simulation) throw new Error('no kubesim');
+    simulation.scriptNamespace(
+      args[0],
+      args[1] as Parameters<typeof simulation.scriptNamespace>[1],
+    );
+  } else if (command === 'reap') {
+    const reaper = await import('../../functions/reaper.js');
+    await reaper.handler();
+  } else throw new Error(`unknown command: ${command}`);
+}
 let pending = '';
+let queue = Promise.resolve();
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk: string) => {
   pending += chunk;
@@ -56,19 +72,12 @@ process.stdin.on('data', (chunk: string) => {
     const [command, ...args] = pending.slice(0, newline).trim().split(/\s+/);
     pending = pending.slice(newline + 1);
     newline = pending.indexOf('\n');
-    try {
-      if (command === 'script' && args[0] && args[1]) {
-        const simulation = platform.cluster.kubesim?.simulation;
-        if (!simulation) throw new Error('no kubesim');
-        simulation.scriptNamespace(
-          args[0],
-          args[1] as Parameters<typeof simulation.scriptNamespace>[1],
-        );
-        process.stdout.write('DONE\n');
-      } else throw new Error(`unknown command: ${command}`);
-    } catch (err) {
-      process.stdout.write(`FAILED ${String(err)}\n`);
-    }
+    queue = queue.then(() =>
+      run(command, args).then(
+        () => void process.stdout.write('DONE\n'),
+        (err: unknown) => void process.stdout.write(`FAILED ${String(err)}\n`),
+      ),
+    );
   }
 });
 process.on('SIGTERM', stop);

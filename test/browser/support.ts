@@ -116,6 +116,8 @@ export interface BrowserTestPlatform {
   bootstrapAdmin: { email: string; password: string };
   /** Makes kubesim's kubelet treat every pod in a namespace one way, e.g. 'ErrImagePull'. */
   scriptNamespace(namespace: string, behaviour: string): Promise<void>;
+  /** Runs the reaper once now (warnings and culls), instead of waiting for its minute. */
+  reap(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -147,7 +149,7 @@ export async function startPlatform(opts: { oidc?: boolean } = {}): Promise<Brow
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
-    const ready = await new Promise<Omit<BrowserTestPlatform, 'stop' | 'scriptNamespace'>>(
+    const ready = await new Promise<Omit<BrowserTestPlatform, 'stop' | 'scriptNamespace' | 'reap'>>(
       (done, fail) => {
         let stdout = '';
         child.stdout.on('data', (d) => {
@@ -159,7 +161,7 @@ export async function startPlatform(opts: { oidc?: boolean } = {}): Promise<Brow
       },
     );
     if (!ready.webUrl || !ready.bootstrapAdmin) throw new Error('the platform has no web or admin');
-    const scriptNamespace = (namespace: string, behaviour: string) =>
+    const command = (line: string) =>
       new Promise<void>((done, fail) => {
         const onData = (d: Buffer) => {
           const text = String(d);
@@ -169,9 +171,14 @@ export async function startPlatform(opts: { oidc?: boolean } = {}): Promise<Brow
           else fail(new Error(text));
         };
         child.stdout.on('data', onData);
-        child.stdin.write(`script ${namespace} ${behaviour}\n`);
+        child.stdin.write(`${line}\n`);
       });
-    return { ...ready, scriptNamespace, stop };
+    return {
+      ...ready,
+      scriptNamespace: (namespace, behaviour) => command(`script ${namespace} ${behaviour}`),
+      reap: () => command('reap'),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -40,14 +40,13 @@ export function CullWarning({ env, onKept }: { env: Environment; onKept: () => v
     <div className="stack" style={{ gap: '0.5rem' }}>
       <div className="cull-warning">
         <span>
-          Unused:{' '}
           <time dateTime={cullAt} title={formatDateTime(cullAt)}>
-            stops in {minutesUntil(cullAt)} min
-          </time>
-          <span className="visually-hidden">. Your files are kept.</span>
+            Stops in {minutesUntil(cullAt)} min
+          </time>{' '}
+          unless used<span className="visually-hidden">; your files are kept</span>
         </span>
-        <Button size="small" busy={busy} onClick={keep} aria-label={`Keep ${env.name} running`}>
-          Keep it running
+        <Button size="small" busy={busy} onClick={keep}>
+          Keep it running<span className="visually-hidden">: {env.name}</span>
         </Button>
       </div>
       {error !== undefined && <ErrorAlert error={error} />}
