@@ -2,7 +2,7 @@
 // an admin curates the catalog, limits a tier, disables a user — and the
 // audit log tells the story in order.
 import { readFileSync } from 'node:fs';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { eventually, type Session, setupPlatform, signIn } from '../support/platform.js';
 
@@ -170,5 +170,62 @@ describe('an operator runs the lab', () => {
     expect(log.body.items.some((e) => e.action === 'auth.sign-in' && e.result === 'success')).toBe(
       true,
     );
+  });
+
+  it('lets a chosen tier run an image of its own, only from an allowed registry, in the same locked-down pod', async () => {
+    const read = await ctx.admin.json<Record<string, unknown>>('/api/v1/admin/settings');
+    const saved = await ctx.admin.json('/api/v1/admin/settings', {
+      method: 'PUT',
+      headers: { 'if-match': read.res.headers.get('etag')! },
+      body: {
+        ...read.body,
+        customImages: { tiers: ['pro'], allowedRegistries: ['docker.io/library'] },
+      },
+    });
+    expect(saved.status).toBe(200);
+
+    const member = await newMember('custom-e2e@lablease.test', 'pro');
+    const lookAlike = await member.json<{ errors: { field: string }[] }>('/api/v1/environments', {
+      method: 'POST',
+      body: { name: 'Nope', templateId: 'pro-notebook', image: 'docker.io/library-evil/node:22' },
+    });
+    expect(lookAlike.status).toBe(422);
+    expect(lookAlike.body.errors.map((e) => e.field)).toContain('image');
+
+    const image = 'docker.io/library/node:22-slim';
+    const launched = await member.json<Env & { image: string }>('/api/v1/environments', {
+      method: 'POST',
+      body: { name: 'My node', templateId: 'pro-notebook', image },
+    });
+    expect(launched.status).toBe(202);
+    expect(launched.body.image).toBe(image);
+    await eventually(
+      'Running',
+      () => phaseOf(launched.body.id),
+      (e) => e.status.phase === 'Running',
+      60_000,
+    );
+    const kc = new KubeConfig();
+    kc.loadFromString(readFileSync(ctx.platform.cluster.kubeconfigPath!, 'utf8'));
+    const deployment = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({
+      namespace: `lab-${member.id}`,
+      name: launched.body.id,
+    });
+    const pod = deployment.spec!.template.spec!;
+    const container = pod.containers[0]!;
+    expect(container.image).toBe(image);
+    // The template's port and command, and the catalog's security context.
+    expect(container.ports?.[0]?.containerPort).toBe(3001);
+    expect(container.command).toEqual(['sh', '-c']);
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 });
