@@ -7,12 +7,13 @@
 // call is retried a few times right here, honouring Retry-After, as client-go
 // does; only what still fails reaches the provisioner's slower queue retry.
 import {
+  CustomObjectsApi,
   type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
-import { classifyClusterError, TransientClusterError } from './errors.js';
+import { classifyClusterError, PermanentClusterError, TransientClusterError } from './errors.js';
 
 export const FIELD_MANAGER = 'lablease';
 
@@ -42,14 +43,62 @@ export const defaultRetryPolicy: RetryPolicy = {
 
 const NOT_FOUND = Symbol('not found');
 
+/**
+ * The API groups client-node has typed models for (its util.ts). A list of
+ * any other kind (HTTPRoute, SecurityPolicy) is deserialised as a generic
+ * object whose metadata drops `continue`, so paging through
+ * KubernetesObjectApi would silently stop after the first page: those are
+ * listed through CustomObjectsApi, which returns the JSON as sent. A group
+ * missing here only takes the custom path, which works for any group.
+ */
+const TYPED_GROUPS = new Set([
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apiregistration.k8s.io',
+  'apps',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
+]);
+
+/** KubernetesObjectApi with its discovery (kind → plural) usable here. */
+class ObjectsApi extends KubernetesObjectApi {
+  static make(kubeconfig: KubeConfig): ObjectsApi {
+    const api = kubeconfig.makeApiClient(ObjectsApi);
+    api.setDefaultNamespace(kubeconfig);
+    return api;
+  }
+
+  async pluralOf(apiVersion: string, kind: string): Promise<string | undefined> {
+    return (await this.resource(apiVersion, kind))?.name;
+  }
+}
+
 export class ClusterClient {
-  private readonly objects: KubernetesObjectApi;
+  private readonly objects: ObjectsApi;
+  private readonly custom: CustomObjectsApi;
 
   constructor(
     kubeconfig: KubeConfig,
     private readonly retry: RetryPolicy = defaultRetryPolicy,
   ) {
-    this.objects = KubernetesObjectApi.makeApiClient(kubeconfig);
+    this.objects = ObjectsApi.make(kubeconfig);
+    this.custom = kubeconfig.makeApiClient(CustomObjectsApi);
   }
 
   /** Runs one idempotent call: 404 answers NOT_FOUND, transient errors are retried, the rest classified. */
@@ -147,25 +196,53 @@ export class ClusterClient {
     } = {},
   ): Promise<T[]> {
     const items: T[] = [];
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    const custom = group !== '' && !TYPED_GROUPS.has(group!);
+    const plural = custom
+      ? await this.call(() => this.objects.pluralOf(apiVersion, kind))
+      : undefined;
+    if (custom && (plural === NOT_FOUND || plural === undefined))
+      throw new PermanentClusterError(
+        'NotServed',
+        `The cluster does not serve ${kind} (${apiVersion}).`,
+        404,
+      );
+    const limit = opts.pageSize ?? 500;
     let continueToken: string | undefined;
     do {
-      const page = await this.call(() =>
-        this.objects.list<T>(
-          apiVersion,
-          kind,
-          opts.namespace,
-          undefined,
-          undefined,
-          undefined,
-          opts.fieldSelector,
-          opts.labelSelector,
-          opts.pageSize ?? 500,
-          continueToken,
-        ),
+      const page = await this.call(
+        (): Promise<{ items: T[]; metadata?: { _continue?: string; continue?: string } }> => {
+          if (!custom)
+            return this.objects.list<T>(
+              apiVersion,
+              kind,
+              opts.namespace,
+              undefined,
+              undefined,
+              undefined,
+              opts.fieldSelector,
+              opts.labelSelector,
+              limit,
+              continueToken,
+            );
+          const request = {
+            group: group!,
+            version: version!,
+            plural: plural as string,
+            fieldSelector: opts.fieldSelector,
+            labelSelector: opts.labelSelector,
+            limit,
+            _continue: continueToken,
+          };
+          return opts.namespace
+            ? this.custom.listNamespacedCustomObject({ ...request, namespace: opts.namespace })
+            : this.custom.listClusterCustomObject(request);
+        },
       );
       if (page === NOT_FOUND) return items; // the namespace is gone: nothing in it
       items.push(...page.items);
-      continueToken = page.metadata?._continue || undefined;
+      // Typed lists name it `_continue`; JSON as sent (custom kinds), `continue`.
+      continueToken = page.metadata?._continue || page.metadata?.continue || undefined;
     } while (continueToken);
     return items;
   }

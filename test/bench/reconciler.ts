@@ -1,5 +1,6 @@
 // Benchmark: one reconcile cycle over N stopped environments in kubesim
-// (namespace, PVC, Deployment at 0 replicas, Service, NetworkPolicy each),
+// (namespace, PVC, Deployment at 0 replicas, Service, NetworkPolicy and the
+// configured router's route objects each),
 // and one reaper run over N running environments of which 1% are idle.
 // Measured: wall time, Kubernetes requests per kind (they must grow with
 // pages — ≤ ⌈N/500⌉ per kind — not with environments), DynamoDB requests by
@@ -67,6 +68,9 @@ export async function benchReconciler(n = 10_000): Promise<ReconcilerBenchResult
     const { ClusterSnapshot, LISTED_KINDS, observedFor } = await import(
       '../../core/cluster/snapshot.js'
     );
+    const { routeObjects, routerOptionsFrom, ROUTE_KINDS } = await import(
+      '../../core/cluster/routes/index.js'
+    );
     const { plan } = await import('../../core/environment/planner.js');
     const { newEnvironmentId, volumeNameFor } = await import('../../core/environment/naming.js');
     const { defaultSettings, initialStatus } = await import('../../core/environment/model.js');
@@ -86,6 +90,8 @@ export async function benchReconciler(n = 10_000): Promise<ReconcilerBenchResult
       url: (envId: string) => environmentUrl(config, envId),
       deadlines: { pollSeconds: config.provisionerPollSeconds },
     };
+    // The configured router's objects are seeded and listed too, as deployed.
+    const routes = routerOptionsFrom(config);
 
     // ---- seed: N stopped environments, 10 per owner ----
     const seedStart = performance.now();
@@ -125,21 +131,27 @@ export async function benchReconciler(n = 10_000): Promise<ReconcilerBenchResult
       await create(manifests.workspaceDeployment(env, template, 0));
       await create(manifests.workspaceService(env));
       await create(manifests.workspaceNetworkPolicy(env, template));
+      for (const route of routeObjects(env, routes)) await create(route);
     });
     // The stored status is what the planner sees now: a settled fleet.
+    const labelSelector = `${manifests.MANAGED_BY}=lablease`;
     const list = async () =>
-      new ClusterSnapshot(
-        Object.fromEntries(
+      new ClusterSnapshot({
+        ...(Object.fromEntries(
           await Promise.all(
             Object.entries(LISTED_KINDS).map(async ([k, { apiVersion, kind }]) => [
               k,
-              await cluster.list(apiVersion, kind, {
-                labelSelector: `${manifests.MANAGED_BY}=lablease`,
-              }),
+              await cluster.list(apiVersion, kind, { labelSelector }),
             ]),
           ),
-        ) as never,
-      );
+        ) as never),
+        routes: await Promise.all(
+          ROUTE_KINDS[routes.kind].map(async (k) => ({
+            ...k,
+            items: await cluster.list(k.apiVersion, k.kind, { labelSelector }),
+          })),
+        ),
+      });
     const snapshot = await list();
     await pool(envs, 16, async (env) => {
       const seeded = plan(env, observedFor(env, snapshot.objectsOf(env)), now, planOptions);
@@ -186,6 +198,7 @@ export async function benchReconciler(n = 10_000): Promise<ReconcilerBenchResult
       queue,
       now: () => new Date(),
       planOptions,
+      routes,
       log: () => {},
     };
 
@@ -277,6 +290,9 @@ const RESOURCES: Record<string, string> = {
   Deployment: 'deployments',
   Service: 'services',
   NetworkPolicy: 'networkpolicies',
+  HTTPRoute: 'httproutes.gateway.networking.k8s.io',
+  SecurityPolicy: 'securitypolicies.gateway.envoyproxy.io',
+  Ingress: 'ingresses.networking.k8s.io',
 };
 const resourceOf = (kind: string) => RESOURCES[kind]!;
 
