@@ -3,10 +3,7 @@
 // endpoint and CA) and is mapped by an EKS access entry to the Kubernetes group
 // that stacks/cluster/ (RBAC) binds. Elsewhere: the Kubeconfig secret.
 import { secrets } from './secrets';
-import type { Settings } from './settings';
-
-/** The Kubernetes group stacks/cluster/rbac.yaml binds its ClusterRole to. */
-export const CLUSTER_GROUP = 'lablease-workers';
+import { CLUSTER_GROUP, type Settings } from './settings';
 
 export function clusterEnvironment(settings: Settings): Record<string, $util.Input<string>> {
   return settings.cluster.kind === 'eks'

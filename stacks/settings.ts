@@ -20,6 +20,9 @@ export interface Settings {
   localAccounts: boolean;
 }
 
+/** The Kubernetes group the workers' roles map to (EKS access entries); stacks/cluster/rbac.yaml binds it. */
+export const CLUSTER_GROUP = 'lablease-workers';
+
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
