@@ -4,21 +4,24 @@
 // no function gets the dead-letter queue.
 import { ARCHITECTURE, NODEJS_BUNDLING, RUNTIME } from './bundling';
 import { clusterEnvironment, clusterPermissions } from './cluster';
+import { settings } from './deploy-settings';
+import { apiUrl } from './gateway';
 import { intents, sendIntentsPermission } from './queues';
 import { secrets } from './secrets';
-import { readSettings } from './settings';
 import { table, tablePermission } from './table';
 
-export const settings = readSettings();
+export { settings };
 
 export const environment: Record<string, $util.Input<string>> = {
   LABLEASE_STAGE: $app.stage,
+  API_URL: apiUrl,
   TABLE_NAME: table.name,
   INTENT_QUEUE_URL: intents.url,
   ENVIRONMENTS_DOMAIN: settings.environmentsDomain,
   ADMIN_EMAILS: settings.adminEmails,
   ALLOWED_EMAIL_DOMAINS: settings.allowedEmailDomains,
   LOCAL_ACCOUNTS: settings.localAccounts ? 'true' : 'false',
+  ...settings.router,
   AUTH_SIGNING_KEYS: secrets.AuthSigningKeys.value,
   ...(settings.oidcClientId
     ? { OIDC_CLIENT_ID: settings.oidcClientId, OIDC_CLIENT_SECRET: secrets.OidcClientSecret.value }

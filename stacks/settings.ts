@@ -18,10 +18,19 @@ export interface Settings {
   alarmEmail: string | undefined;
   /** Email + password accounts (created by an admin); off when only the identity provider signs in. */
   localAccounts: boolean;
+  /** How environments are routed (core/config.ts: LABLEASE_ROUTER and its options), passed through when set. */
+  router: Record<string, string>;
 }
 
 /** The Kubernetes group the workers' roles map to (EKS access entries); stacks/cluster/rbac.yaml binds it. */
 export const CLUSTER_GROUP = 'lablease-workers';
+
+const ROUTER_SETTINGS = [
+  'LABLEASE_ROUTER',
+  'LABLEASE_GATEWAY',
+  'LABLEASE_GATEWAY_AUTH_BACKEND',
+  'LABLEASE_INGRESS_CLASS',
+];
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -51,6 +60,9 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     allowedEmailDomains: get('ALLOWED_EMAIL_DOMAINS') ?? '',
     alarmEmail: get('ALARM_EMAIL'),
     localAccounts: (get('LOCAL_ACCOUNTS') ?? 'true') === 'true',
+    router: Object.fromEntries(
+      ROUTER_SETTINGS.flatMap((name) => (get(name) ? [[name, get(name)!]] : [])),
+    ),
   };
 }
 

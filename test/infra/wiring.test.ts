@@ -75,6 +75,7 @@ describe('sst.config.ts wiring (dev stage, EKS)', () => {
       expect(env.AUTH_SIGNING_KEYS, name).toBe('<AuthSigningKeys.value>');
       expect(env.ENVIRONMENTS_DOMAIN, name).toBe(SETTINGS.ENVIRONMENTS_DOMAIN);
       expect(env.LABLEASE_STAGE, name).toBe('dev');
+      expect(env.API_URL, name).toBe('<Api.url>'); // tokens' issuer; the gateway's auth URL
       const config = loadConfig(sample(env));
       expect(config.tableName, name).toBe('sample-value');
     }
@@ -83,6 +84,7 @@ describe('sst.config.ts wiring (dev stage, EKS)', () => {
     for (const name of ['provisioner', 'reconciler']) {
       const config = loadConfig(sample(fns[name]!.environment));
       expect(config.cluster.kind, name).toBe('eks');
+      expect(config.cluster.eksClusterName, name).toBe('research');
       expect(fns[name]!.environment.EKS_CLUSTER_NAME, name).toBe('research');
     }
   });
@@ -245,6 +247,18 @@ describe('sst.config.ts on other stages and settings', () => {
     }
     expect(JSON.stringify(fns.api)).not.toContain('Kubeconfig');
     expect(byType(run, 'aws.eks.AccessEntry')).toEqual([]);
+  });
+
+  it('passes the router settings through to every function', async () => {
+    const run = await runApp('dev', {
+      ...SETTINGS,
+      LABLEASE_ROUTER: 'ingress-nginx',
+      LABLEASE_INGRESS_CLASS: 'public',
+    });
+    for (const [name, fn] of Object.entries(functionsOf(run))) {
+      const config = loadConfig(sample(fn.environment));
+      expect(config.router, name).toMatchObject({ kind: 'ingress-nginx', ingressClass: 'public' });
+    }
   });
 
   it('refuses to deploy without the settings it cannot guess, naming them', async () => {
