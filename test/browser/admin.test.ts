@@ -111,6 +111,35 @@ describe('admin section', () => {
     expect(await row.textContent()).toContain('Enabled');
   });
 
+  it('edits a template, and catches an edit that would undo someone else’s (412)', async () => {
+    await page.getByRole('button', { name: 'Edit RStudio' }).click();
+    await page.getByRole('heading', { name: 'Edit “RStudio”' }).waitFor();
+    expect(await page.getByLabel('Id', { exact: true }).isDisabled()).toBe(true);
+    // Someone else saves it meanwhile.
+    const status = await page.evaluate(async (api) => {
+      const url = `${api}/api/v1/admin/templates/rstudio`;
+      const read = await fetch(url, { credentials: 'include' });
+      const res = await fetch(url, {
+        method: 'PUT',
+        credentials: 'include',
+        headers: { 'content-type': 'application/json', 'if-match': read.headers.get('etag') ?? '' },
+        body: JSON.stringify({ ...(await read.json()), description: 'Edited elsewhere.' }),
+      });
+      return res.status;
+    }, platform.apiUrl);
+    expect(status).toBe(200);
+    await page.getByLabel('Description').fill('R, RStudio and the tidyverse.');
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByText('Someone else saved this template since you opened it').waitFor();
+
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Edit RStudio' }).click();
+    expect(await page.getByLabel('Description').inputValue()).toBe('Edited elsewhere.');
+    await page.getByLabel('Description').fill('R, RStudio and the tidyverse.');
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByText('Saved “RStudio”.').waitFor();
+  });
+
   it('the new user finds the template, launches it, and at the limit reads why Launch is disabled', async () => {
     await signOut();
     await signIn(ADA.email, ADA.password);
@@ -196,6 +225,18 @@ describe('admin section', () => {
     await page.getByRole('button', { name: `Show only environments of ${ADA.email}` }).click();
     await page.getByRole('button', { name: `Show every owner, not only ${ADA.email}` }).waitFor();
     await row.waitFor();
+
+    // An admin exempts it from the reaper for a while, and ends that again.
+    await page.getByRole('button', { name: `Keep alive Stats of ${ADA.email}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Keep “Stats” running?' });
+    await dialog.getByLabel('For').selectOption('7');
+    await expectAccessible('keep-alive dialog');
+    await dialog.getByRole('button', { name: 'Keep it alive' }).click();
+    await page.getByText(/“Stats” is kept running until/).waitFor();
+    await page.getByRole('row', { name: /Kept alive until/ }).waitFor();
+    await page.getByRole('button', { name: `End keep-alive of Stats of ${ADA.email}` }).click();
+    await page.getByText('“Stats” stops when idle again, like any other.').waitFor();
+    await page.getByRole('region', { name: 'Volumes without an environment' }).waitFor();
 
     await page.getByRole('button', { name: `Stop Stats of ${ADA.email}` }).click();
     await page.getByText('Stopping “Stats”; its volume is kept.').waitFor();
@@ -289,7 +330,7 @@ describe('admin section', () => {
 
   it('passes axe and fits a 390-px phone on every admin page', async () => {
     const pages: Array<[string, string, string, (p: Page) => Promise<unknown>]> = [
-      ['/admin', 'Admin', 'admin', (p) => p.getByText(/of \d+ allowed/).waitFor()],
+      ['/admin', 'Admin', 'admin-overview', (p) => p.getByText(/of \d+ allowed/).waitFor()],
       [
         '/admin/catalog',
         'Catalog',

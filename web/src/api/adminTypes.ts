@@ -76,3 +76,15 @@ export interface AuditEvent {
   requestId?: string;
   detail?: string;
 }
+
+export interface OrphanVolumes {
+  items: Array<{
+    namespace: string;
+    name: string;
+    envId: string;
+    ownerId: string | null;
+    createdAt: string | null;
+  }>;
+  count: number;
+  since: string | null;
+}

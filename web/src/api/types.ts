@@ -90,6 +90,8 @@ export interface Environment {
   createdAt: string;
   updatedAt: string;
   dataDeletion: { requestedAt: string; purgeAfter: string } | null;
+  /** Set by an admin: no idle warning or cull before this time. */
+  keepAliveUntil?: string | null;
   status: {
     phase: Phase;
     conditions: Condition[];

@@ -11,6 +11,7 @@ export function ConfirmDialog({
   confirmLabel,
   busy = false,
   confirmDisabled = false,
+  confirmVariant = 'danger',
   onConfirm,
   onCancel,
 }: {
@@ -21,6 +22,8 @@ export function ConfirmDialog({
   busy?: boolean;
   /** E.g. until a typed confirmation matches. */
   confirmDisabled?: boolean;
+  /** Destructive by default; 'primary' for a confirmation that takes nothing away. */
+  confirmVariant?: 'danger' | 'primary';
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -62,7 +65,7 @@ export function ConfirmDialog({
           <Button ref={cancelRef} onClick={onCancel} disabled={busy}>
             Cancel
           </Button>
-          <Button type="submit" variant="danger" busy={busy} disabled={confirmDisabled}>
+          <Button type="submit" variant={confirmVariant} busy={busy} disabled={confirmDisabled}>
             {confirmLabel}
           </Button>
         </div>

@@ -2,7 +2,7 @@
 // activity and cull time; filters by phase, template and owner; stop, start
 // and delete on anyone's environment. Live, like the user's own list.
 import { useState } from 'react';
-import type { AdminTemplate, FleetEntry } from '../../api/adminTypes.js';
+import type { AdminTemplate, FleetEntry, OrphanVolumes } from '../../api/adminTypes.js';
 import { request } from '../../api/client.js';
 import type { Collection, Environment } from '../../api/types.js';
 import { usePolling } from '../../api/usePolling.js';
@@ -11,12 +11,24 @@ import { Alert, ErrorAlert } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { isChanging, StatusBadge } from '../../components/StatusBadge.js';
-import { ago, formatDateTime, fromNow } from '../../format.js';
+import { ago, formatDate, formatDateTime, fromNow } from '../../format.js';
 import { formatCpu, formatMemory } from '../../quantity.js';
 import { AdminLayout } from './AdminLayout.js';
 import { FleetCounts } from './FleetCounts.js';
 
 const PAGE = 100;
+const keepAliveChoices = [
+  { days: 1, label: '1 day' },
+  { days: 7, label: '7 days' },
+  { days: 30, label: '30 days' },
+];
+
+/** An admin's keep-alive that still holds. */
+const keptAlive = (env: Environment, now = Date.now()) =>
+  env.keepAliveUntil && new Date(env.keepAliveUntil).getTime() > now
+    ? env.keepAliveUntil
+    : undefined;
+
 const phases = ['Pending', 'Starting', 'Running', 'Stopping', 'Stopped', 'Failed', 'Deleting'];
 
 export function FleetPage() {
@@ -35,7 +47,34 @@ export function FleetPage() {
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
   const [deleting, setDeleting] = useState<Environment>();
+  const [keeping, setKeeping] = useState<Environment>();
+  const [keepDays, setKeepDays] = useState(7);
   const templateName = (id: string) => templates.data?.items.find((t) => t.id === id)?.name ?? id;
+
+  async function keepAlive(env: Environment, days: number | null) {
+    setBusy(`keep:${env.id}`);
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      // A minute short of the limit, so the API's "at most N days ahead" holds when it checks.
+      const until = days === null ? null : new Date(Date.now() + days * 86_400_000 - 60_000);
+      await request(`/api/v1/admin/environments/${encodeURIComponent(env.id)}/keep-alive`, {
+        method: 'POST',
+        body: { until: until?.toISOString() ?? null },
+      });
+      setNotice(
+        until
+          ? `“${env.name}” is kept running until ${formatDate(until.toISOString())}, however idle.`
+          : `“${env.name}” stops when idle again, like any other.`,
+      );
+      fleet.refresh();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(undefined);
+      setKeeping(undefined);
+    }
+  }
 
   async function act(env: Environment, action: 'start' | 'stop' | 'delete') {
     setBusy(`${action}:${env.id}`);
@@ -179,7 +218,11 @@ export function FleetPage() {
                       {env.status.lastActivityAt ? ago(env.status.lastActivityAt) : '—'}
                     </td>
                     <td data-label="Stops">
-                      {env.status.cullAt && env.status.phase === 'Running' ? (
+                      {keptAlive(env) ? (
+                        <span title={formatDateTime(keptAlive(env) ?? '')}>
+                          Kept alive until {formatDate(keptAlive(env) ?? '')}
+                        </span>
+                      ) : env.status.cullAt && env.status.phase === 'Running' ? (
                         <time
                           dateTime={env.status.cullAt}
                           title={formatDateTime(env.status.cullAt)}
@@ -213,6 +256,25 @@ export function FleetPage() {
                             </Button>
                           )
                         )}
+                        {env.desiredState !== 'deleted' &&
+                          (keptAlive(env) ? (
+                            <Button
+                              size="small"
+                              busy={busy === `keep:${env.id}`}
+                              onClick={() => keepAlive(env, null)}
+                              aria-label={`End keep-alive of ${env.name} of ${o?.email ?? 'unknown'}`}
+                            >
+                              End keep-alive
+                            </Button>
+                          ) : (
+                            <Button
+                              size="small"
+                              onClick={() => setKeeping(env)}
+                              aria-label={`Keep alive ${env.name} of ${o?.email ?? 'unknown'}`}
+                            >
+                              Keep alive…
+                            </Button>
+                          ))}
                         {env.desiredState !== 'deleted' && (
                           <Button
                             size="small"
@@ -247,6 +309,86 @@ export function FleetPage() {
       >
         <p>Its compute is removed. The owner’s workspace volume is kept.</p>
       </ConfirmDialog>
+      <ConfirmDialog
+        open={keeping !== undefined}
+        title={`Keep “${keeping?.name ?? ''}” running?`}
+        confirmLabel="Keep it alive"
+        confirmVariant="primary"
+        busy={busy === `keep:${keeping?.id}`}
+        onConfirm={() => keeping && keepAlive(keeping, keepDays)}
+        onCancel={() => setKeeping(undefined)}
+      >
+        <p>
+          The reaper neither warns about nor stops it for being idle or old until then, e.g. for a
+          long computation. It can still be stopped by hand.
+        </p>
+        <div className="field">
+          <label htmlFor="keep-alive-days">For</label>
+          <select
+            id="keep-alive-days"
+            value={keepDays}
+            onChange={(e) => setKeepDays(Number(e.target.value))}
+          >
+            {keepAliveChoices.map((c) => (
+              <option key={c.days} value={c.days}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </ConfirmDialog>
+      <OrphanVolumesSection />
     </AdminLayout>
+  );
+}
+
+/** Volumes the reconciler found without an environment: listed, never deleted automatically. */
+function OrphanVolumesSection() {
+  const orphans = useResource<OrphanVolumes>('/api/v1/admin/volumes/orphans');
+  if (orphans.error !== undefined) return <ErrorAlert error={orphans.error} />;
+  if (!orphans.data) return null;
+  const { items, count, since } = orphans.data;
+  return (
+    <section className="card" aria-labelledby="orphans-title">
+      <div className="card-section">
+        <h2 id="orphans-title">Volumes without an environment</h2>
+        <p className="muted">
+          {count === 0
+            ? 'None: every workspace volume on the cluster belongs to an environment.'
+            : `${count} workspace volume${count === 1 ? '' : 's'} on the cluster belong${count === 1 ? 's' : ''} to no environment. They may hold someone’s files, so nothing deletes them automatically.`}
+          {since ? ` Last checked ${ago(since)}.` : ''}
+        </p>
+      </div>
+      {items.length > 0 && (
+        <div className="table-wrap">
+          <table className="responsive-table" aria-labelledby="orphans-title">
+            <thead>
+              <tr>
+                <th scope="col">Volume</th>
+                <th scope="col">Namespace</th>
+                <th scope="col">Environment</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((v) => (
+                <tr key={`${v.namespace}/${v.name}`}>
+                  <td className="td-primary mono break" data-label="Volume">
+                    {v.name}
+                  </td>
+                  <td className="mono break" data-label="Namespace">
+                    {v.namespace}
+                  </td>
+                  <td className="mono" data-label="Environment">
+                    {v.envId}
+                  </td>
+                  <td data-label="Created">{v.createdAt ? formatDate(v.createdAt) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
