@@ -3,7 +3,7 @@
 // process that dies with it (setpriv's parent-death signal, where util-linux
 // has it), reloaded with SIGHUP after `nginx -t` accepted the new text.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -89,7 +89,9 @@ export async function startNginx(
         await writeFile(candidate, next);
         await test(nginx, dir, candidate);
         await rename(candidate, conf);
+        const old = workersOf(pid);
         process.kill(pid, 'SIGHUP');
+        await oldWorkersStopListening(old);
       });
       chain = step.catch(() => {});
       return step;
@@ -120,6 +122,43 @@ async function tail(file: string) {
     return (await readFile(file, 'utf8')).trim().split('\n').slice(-3).join(' | ');
   } catch {
     return '(no error log)';
+  }
+}
+
+/** The pids of a master's workers (Linux /proc; empty elsewhere). */
+function workersOf(master: number): number[] {
+  if (process.platform !== 'linux') return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === master) pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
+}
+
+/**
+ * After a reload the old workers finish their connections but stop accepting:
+ * nginx retitles one "worker process is shutting down" as it closes its
+ * listening sockets. Until then a new connection may still meet the old
+ * configuration.
+ */
+async function oldWorkersStopListening(old: number[], timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  const accepting = (pid: number) => {
+    try {
+      return !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('shutting down');
+    } catch {
+      return false; // gone
+    }
+  };
+  while (old.some(accepting)) {
+    if (Date.now() > deadline) throw new Error('nginx: old workers still accept after a reload');
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

@@ -40,7 +40,7 @@ export function scrubCookies(header: string | undefined): string | undefined {
 
 /** `next` of /.lablease/open: a path on this host only, else `/`. */
 export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || /^\/[/\\]/.test(next)) return '/';
+  if (!next?.startsWith('/') || /^\/[/\\]/.test(next)) return '/';
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   return /[\u0000-\u001f\u007f\s]/.test(next) ? '/' : next;
 }

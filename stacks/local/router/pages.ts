@@ -35,7 +35,7 @@ function checkedEnv(env: string): string {
   return env;
 }
 
-export const NGINX_ENV_VARIABLE = '${lablease_env}';
+export const NGINX_ENV_VARIABLE = '$lablease_env';
 
 export function stoppedPage(env: string, webOrigin: string): string {
   const id = checkedEnv(env);
