@@ -265,12 +265,13 @@ describe('/auth/verify', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('describes Open and the activity report', async () => {
+  it('describes Open, the activity report and forward auth', async () => {
     const doc = (await (await t.app.request('/api/v1/openapi.json')).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
     expect(Object.keys(doc.paths['/api/v1/environments/{id}/open']!)).toEqual(['get']);
     expect(Object.keys(doc.paths['/api/v1/environments/{id}/activity']!)).toEqual(['post']);
+    expect(Object.keys(doc.paths['/auth/verify']!)).toEqual(['get']);
   });
 });
 

@@ -81,6 +81,21 @@ export function verifyRoutes(deps: { access: Access; webOrigin: string }) {
   };
   app.get('/auth/verify', verify);
   app.all('/auth/verify/*', verify);
+  // Documented only: its answers are for a proxy, by status and headers.
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/auth/verify',
+    description:
+      "Forward auth for environment hosts. The proxy passes the original request in X-Forwarded-Host/-Uri/-Method/-Proto (or ingress-nginx's X-Original-URL/-Method) and the browser's Cookie; Envoy's ext_authz may instead call /auth/verify/<original path> with the original method and Host.",
+    responses: {
+      200: { description: 'Allowed; may carry Set-Cookie: lablease_env=… for the proxy to copy.' },
+      400: { description: 'Not a forward-auth request (missing or malformed original request).' },
+      401: {
+        description: 'No valid credential; Location and X-Lablease-Signin name the Open URL.',
+      },
+      403: { description: 'A credential for another environment, or not an environment host.' },
+    },
+  });
 
   app.openapi(
     createRoute({
