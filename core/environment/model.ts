@@ -295,6 +295,13 @@ export const TierLimits = z.object({
   idleTimeoutMinutes: z.number().int().min(1),
   maxLifetimeHours: z.number().int().min(1),
   volumeSizeGi: z.number().int().min(1),
+  /** This tier's warning lead time before a cull; the settings' cullWarningMinutes when absent. */
+  cullWarningMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
 });
 export type TierLimits = z.infer<typeof TierLimits>;
 

@@ -58,6 +58,22 @@ export function tierLimits(settings: Settings, tier: string): TierLimits {
   return limits;
 }
 
+/** A tier's warning lead time before a cull: its own, or the installation's. */
+export const cullWarningOf = (
+  settings: Pick<Settings, 'cullWarningMinutes'>,
+  tier: Pick<TierLimits, 'cullWarningMinutes'>,
+): Pick<Settings, 'cullWarningMinutes'> => ({
+  cullWarningMinutes: tier.cullWarningMinutes ?? settings.cullWarningMinutes,
+});
+
+/** The longest warning lead time of any tier: a first look with it misses no warning due. */
+export const longestCullWarning = (settings: Settings): Pick<Settings, 'cullWarningMinutes'> => ({
+  cullWarningMinutes: Math.max(
+    settings.cullWarningMinutes,
+    ...Object.values(settings.tiers).map((t) => t.cullWarningMinutes ?? 0),
+  ),
+});
+
 export const isTemplateAvailable = (template: Template, tier: string): boolean =>
   template.enabled && template.tiers.includes(tier);
 

@@ -10,7 +10,13 @@
 
 import { newId } from '../auth/secrets.js';
 import type { Environment, Settings, TierLimits } from '../environment/model.js';
-import { type CullLimits, cullLimits, tierLimits } from '../environment/policies.js';
+import {
+  type CullLimits,
+  cullLimits,
+  cullWarningOf,
+  longestCullWarning,
+  tierLimits,
+} from '../environment/policies.js';
 import {
   activitySignal,
   culledStatus,
@@ -82,10 +88,12 @@ export async function reapEnvironments(deps: ReaperDeps): Promise<ReaperReport> 
   ]);
   const templates = new Map(templateList.map((t) => [t.id, t]));
   const strictest = strictestLimits(settings, templateList);
+  // Tiers may warn earlier than the installation: the first look uses the longest lead.
+  const longest = longestCullWarning(settings);
 
   const { envs, truncated } = await readRunning(deps, options);
   const byStart = strictest
-    ? await readStartedBefore(deps, options, lifetimeHorizon(strictest, settings, now), envs)
+    ? await readStartedBefore(deps, options, lifetimeHorizon(strictest, longest, now), envs)
     : { envs: [], truncated: false };
   // The signal judges the activity walk alone: the second one adds only old starts.
   const signal = activitySignal(envs, now, options);
@@ -111,13 +119,14 @@ export async function reapEnvironments(deps: ReaperDeps): Promise<ReaperReport> 
   const holdIdle = !signal.healthy;
   for (const env of [...envs, ...byStart.envs]) {
     // Most environments are nowhere near a cull even under the strictest policy: skip the owner's read.
-    if (!env.status.cullAt && strictest && !reapAction(env, strictest, settings, now, { holdIdle }))
+    if (!env.status.cullAt && strictest && !reapAction(env, strictest, longest, now, { holdIdle }))
       continue;
     const tier = await limitsOf(deps, settings, tiers, env.ownerId);
     if (!tier) continue;
     const limits = cullLimits(tier, templates.get(env.spec.templateId));
-    const action = reapAction(env, limits, settings, now, { holdIdle });
-    if (action) await carryOut(deps, env, action, tier, limits, settings, now, report, log);
+    const warning = cullWarningOf(settings, tier);
+    const action = reapAction(env, limits, warning, now, { holdIdle });
+    if (action) await carryOut(deps, env, action, tier, limits, warning, now, report, log);
   }
   if (truncated)
     log('reaper: more running environments than one run reads; the most active wait', {
@@ -142,7 +151,11 @@ async function readRunning(deps: ReaperDeps, options: ReaperOptions) {
 }
 
 /** Environments started before this may reach the strictest lifetime within the warning window. */
-function lifetimeHorizon(strictest: CullLimits, settings: Settings, now: Date): Date {
+function lifetimeHorizon(
+  strictest: CullLimits,
+  settings: Pick<Settings, 'cullWarningMinutes'>,
+  now: Date,
+): Date {
   return new Date(
     now.getTime() - strictest.maxLifetimeHours * 3_600_000 + settings.cullWarningMinutes * 60_000,
   );
@@ -193,7 +206,7 @@ async function carryOut(
   action: ReapAction,
   tier: TierLimits,
   limits: CullLimits,
-  settings: Settings,
+  settings: Pick<Settings, 'cullWarningMinutes'>,
   now: Date,
   report: ReaperReport,
   log: (message: string, fields: Record<string, unknown>) => void,

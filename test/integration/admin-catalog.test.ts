@@ -333,6 +333,13 @@ describe('settings', () => {
       'tiers.pro.maxMemory',
     ],
     [
+      'a negative warning lead time for a tier',
+      (s: Json) => {
+        s.tiers.free.cullWarningMinutes = -5;
+      },
+      'tiers.free.cullWarningMinutes',
+    ],
+    [
       'removing a tier templates use',
       (s: Json) => {
         delete s.tiers.free;
@@ -369,6 +376,23 @@ describe('settings', () => {
     const after = await settings();
     expect(after.etag).toBe(etag);
     expect(after.body).toEqual(body);
+  });
+
+  it('a tier may warn earlier than the installation; /me/limits tells its users', async () => {
+    const before = await (await call('/api/v1/me/limits', { jar: admin.jar })).json();
+    expect(before.limits.cullWarningMinutes).toBe(10); // the installation's, for pro
+    const { etag, body } = await settings();
+    const next = structuredClone(body);
+    next.tiers.pro.cullWarningMinutes = 45;
+    const saved = await call('/api/v1/admin/settings', {
+      method: 'PUT',
+      jar: admin.jar,
+      headers: { 'if-match': etag },
+      body: next,
+    });
+    expect(saved.status).toBe(200);
+    const after = await (await call('/api/v1/me/limits', { jar: admin.jar })).json();
+    expect(after.limits.cullWarningMinutes).toBe(45);
   });
 
   it('a lowered running limit refuses further starts with a clear problem', async () => {

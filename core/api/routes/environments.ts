@@ -14,7 +14,7 @@ import {
   templatesFor,
 } from '../../environment/lifecycle.js';
 import type { Environment, Template } from '../../environment/model.js';
-import { tierLimits } from '../../environment/policies.js';
+import { cullWarningOf, tierLimits } from '../../environment/policies.js';
 import type { Operation } from '../../environment/state-machine.js';
 import { NotFound, ValidationFailed } from '../../errors.js';
 import type { EnvironmentStore } from '../../store/environments.js';
@@ -119,6 +119,8 @@ const LimitsView = z
       idleTimeoutMinutes: z.number(),
       maxLifetimeHours: z.number(),
       volumeSizeGi: z.number(),
+      /** How long before a cull you are warned (your tier's, or the installation's). */
+      cullWarningMinutes: z.number(),
     }),
     usage: z.object({ running: z.number(), total: z.number() }),
     customImages: z
@@ -251,7 +253,8 @@ export function environmentRoutes(deps: EnvironmentRouteDeps) {
         deps.lifecycle.catalog.settings(),
         deps.environments.usage(principal.userId),
       ]);
-      const limits = tierLimits(settings, tier);
+      const own = tierLimits(settings, tier);
+      const limits = { ...own, ...cullWarningOf(settings, own) };
       const custom = settings.customImages;
       return c.json(
         {
