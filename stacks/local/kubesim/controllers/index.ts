@@ -123,8 +123,13 @@ export function createSimulation(opts: KubeletOptions = {}): SimulationSet {
       const svc = api.get('services', ns, service);
       const selector: Record<string, string> = svc?.spec?.selector ?? {};
       if (!svc || !Object.keys(selector).length) return undefined;
-      for (const pod of api.list('pods', { namespace: ns }).items) {
-        if (!Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v)) continue;
+      // Selected by the list, not after it: the list copies every item it
+      // returns, and a router asks this for every route at every change (all
+      // pods of a busy namespace copied per route made it quadratic).
+      const labelSelector = Object.entries(selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      for (const pod of api.list('pods', { namespace: ns, labelSelector }).items) {
         const url = pages.endpoint(ns, pod.metadata.name!);
         if (url) return url;
       }
