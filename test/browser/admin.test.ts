@@ -304,8 +304,22 @@ describe('admin section', () => {
     expect(await page.getByLabel('Cull warning (minutes before)').inputValue()).toBe('15');
 
     await running.fill('2');
+    // Custom images for the pro tier, from one registry path; an empty tier warning stays unset.
+    await page
+      .getByRole('region', { name: 'Custom images' })
+      .getByRole('checkbox', { name: 'pro', exact: true })
+      .check();
+    await page.getByLabel('Allowed registries or repositories').fill('ghcr.io/lablease\n');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
+    const saved = await page.evaluate(
+      async (api) =>
+        (await fetch(`${api}/api/v1/admin/settings`, { credentials: 'include' })).json(),
+      platform.apiUrl,
+    );
+    expect(saved.tiers.free.maxRunning).toBe(2);
+    expect(saved.tiers.free.cullWarningMinutes).toBeUndefined();
+    expect(saved.customImages).toEqual({ tiers: ['pro'], allowedRegistries: ['ghcr.io/lablease'] });
   });
 
   it('changes a user’s tier, disables and enables the account', async () => {

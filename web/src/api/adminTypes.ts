@@ -28,6 +28,9 @@ export interface AdminTemplate {
   imagePullSecret?: string;
   tiers: string[];
   enabled: boolean;
+  /** The template's own idle stop and lifetime; the stricter of these and the tier's applies. */
+  idleTimeoutMinutes?: number;
+  maxLifetimeHours?: number;
 }
 
 export interface Settings {
@@ -35,6 +38,8 @@ export interface Settings {
   tiers: Record<string, TierLimits>;
   cullWarningMinutes: number;
   dataRetentionDays: number;
+  /** Which tiers may launch their own images, and from which registry or repository prefixes. */
+  customImages?: { tiers: string[]; allowedRegistries: string[] };
 }
 
 export interface AdminUser {

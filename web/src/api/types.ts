@@ -124,6 +124,8 @@ export interface TierLimits {
   idleTimeoutMinutes: number;
   maxLifetimeHours: number;
   volumeSizeGi: number;
+  /** This tier's warning before a cull; the installation's when absent. */
+  cullWarningMinutes?: number;
 }
 
 /** GET /api/v1/me/limits: your tier's limits and what you use of them. */
@@ -131,4 +133,6 @@ export interface Limits {
   tier: string;
   limits: TierLimits;
   usage: { running: number; total: number };
+  /** Where this tier may launch its own images from; null when it may not. */
+  customImages?: { allowedRegistries: string[] } | null;
 }

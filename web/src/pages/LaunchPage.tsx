@@ -44,6 +44,7 @@ export function LaunchPage() {
   const [name, setName] = useState('');
   const [cpu, setCpu] = useState('');
   const [memory, setMemory] = useState('');
+  const [image, setImage] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [submitted, setSubmitted] = useState(false);
@@ -95,7 +96,12 @@ export function LaunchPage() {
     try {
       const env = await request<Environment>('/api/v1/environments', {
         method: 'POST',
-        body: { name: name.trim(), templateId: template.id, resources: { cpu, memory } },
+        body: {
+          name: name.trim(),
+          templateId: template.id,
+          resources: { cpu, memory },
+          ...(image.trim() ? { image: image.trim() } : {}),
+        },
         // One launch per click, even if the request is retried.
         headers: { 'idempotency-key': crypto.randomUUID() },
       });
@@ -204,6 +210,17 @@ export function LaunchPage() {
                   )}
                 </div>
               </div>
+              {limits?.customImages && (
+                <TextField
+                  label="Your own image (optional)"
+                  hint={`Runs in place of ${template.name}’s image, with its port and workspace. Allowed from: ${limits.customImages.allowedRegistries.join(', ')}.`}
+                  value={image}
+                  spellCheck={false}
+                  autoComplete="off"
+                  onChange={(e) => setImage(e.target.value)}
+                  error={apiError?.fieldMessage('image')}
+                />
+              )}
               <p className="field-hint">
                 {template.name} allows up to {formatCpu(template.maxResources.cpu)} and{' '}
                 {formatMemory(template.maxResources.memory)}
@@ -215,7 +232,7 @@ export function LaunchPage() {
                 workspace volume.
               </p>
               {blockedReason && (
-                <p id="launch-blocked" className="disabled-reason">
+                <p id="launch-blocked" className="disabled-reason warning-note">
                   {blockedReason}
                 </p>
               )}

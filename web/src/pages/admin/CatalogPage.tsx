@@ -156,11 +156,13 @@ export function CatalogPage() {
                       <code className="break">{t.image}</code>
                     </td>
                     <td data-label="Resources">
-                      {formatCpu(t.defaultResources.cpu)} ·{' '}
-                      {formatMemory(t.defaultResources.memory)}
-                      <span className="step-message">
-                        up to {formatCpu(t.maxResources.cpu)} ·{' '}
-                        {formatMemory(t.maxResources.memory)}
+                      <span>
+                        {formatCpu(t.defaultResources.cpu)} ·{' '}
+                        {formatMemory(t.defaultResources.memory)}
+                        <span className="step-message">
+                          up to {formatCpu(t.maxResources.cpu)} ·{' '}
+                          {formatMemory(t.maxResources.memory)}
+                        </span>
                       </span>
                     </td>
                     <td data-label="Tiers">
@@ -246,6 +248,8 @@ interface FormState {
   volumeSizeGi: string;
   tiers: string[];
   enabled: boolean;
+  idleTimeoutMinutes: string;
+  maxLifetimeHours: string;
 }
 
 function toForm(t: AdminTemplate | undefined, tiers: string[]): FormState {
@@ -266,6 +270,8 @@ function toForm(t: AdminTemplate | undefined, tiers: string[]): FormState {
     volumeSizeGi: String(t?.volumeSizeGi ?? 5),
     tiers: t?.tiers ?? tiers.slice(0, 1),
     enabled: t?.enabled ?? true,
+    idleTimeoutMinutes: t?.idleTimeoutMinutes ? String(t.idleTimeoutMinutes) : '',
+    maxLifetimeHours: t?.maxLifetimeHours ? String(t.maxLifetimeHours) : '',
   };
 }
 
@@ -315,6 +321,11 @@ function TemplateForm({
     else delete body.icon;
     if (form.readinessPath.trim()) body.readinessPath = form.readinessPath.trim();
     else delete body.readinessPath;
+    // Optional: empty means the tier's alone.
+    if (form.idleTimeoutMinutes.trim()) body.idleTimeoutMinutes = Number(form.idleTimeoutMinutes);
+    else delete body.idleTimeoutMinutes;
+    if (form.maxLifetimeHours.trim()) body.maxLifetimeHours = Number(form.maxLifetimeHours);
+    else delete body.maxLifetimeHours;
     try {
       const saved =
         editing.mode === 'create'
@@ -455,6 +466,24 @@ function TemplateForm({
             value={form.maxMemory}
             onChange={(e) => set('maxMemory', e.target.value)}
             error={fieldError('maxResources.memory')}
+          />
+          <TextField
+            label="Idle stop (minutes, optional)"
+            hint="Stricter than the tier’s, for costly images; empty: the tier’s."
+            type="number"
+            min={1}
+            value={form.idleTimeoutMinutes}
+            onChange={(e) => set('idleTimeoutMinutes', e.target.value)}
+            error={fieldError('idleTimeoutMinutes')}
+          />
+          <TextField
+            label="Longest run (hours, optional)"
+            hint="Empty: the tier’s."
+            type="number"
+            min={1}
+            value={form.maxLifetimeHours}
+            onChange={(e) => set('maxLifetimeHours', e.target.value)}
+            error={fieldError('maxLifetimeHours')}
           />
           <fieldset className="field span-all">
             <legend>Tiers that may launch it</legend>

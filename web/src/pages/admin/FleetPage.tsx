@@ -196,19 +196,21 @@ export function FleetPage() {
                       </span>
                     </td>
                     <td data-label="Owner">
-                      {o ? (
-                        <button
-                          type="button"
-                          className="link-button break"
-                          onClick={() => setOwner({ id: o.id, email: o.email })}
-                          aria-label={`Show only environments of ${o.email}`}
-                        >
-                          {o.email}
-                        </button>
-                      ) : (
-                        'Unknown'
-                      )}
-                      {o?.disabled && <span className="step-message">Account disabled</span>}
+                      <span>
+                        {o ? (
+                          <button
+                            type="button"
+                            className="link-button break"
+                            onClick={() => setOwner({ id: o.id, email: o.email })}
+                            aria-label={`Show only environments of ${o.email}`}
+                          >
+                            {o.email}
+                          </button>
+                        ) : (
+                          'Unknown'
+                        )}
+                        {o?.disabled && <span className="step-message">Account disabled</span>}
+                      </span>
                     </td>
                     <td data-label="Template">{templateName(env.templateId)}</td>
                     <td data-label="Phase">

@@ -20,7 +20,17 @@ const tierFields: Array<{ key: keyof TierLimits; label: string; numeric: boolean
   { key: 'idleTimeoutMinutes', label: 'Idle stop (minutes)', numeric: true },
   { key: 'maxLifetimeHours', label: 'Longest run (hours)', numeric: true },
   { key: 'volumeSizeGi', label: 'Volume (GiB)', numeric: true },
+  // Optional: empty means the installation's cull warning.
+  { key: 'cullWarningMinutes', label: 'Cull warning (minutes)', numeric: true },
 ];
+
+/** A tier's limits with one field set from its input; an empty optional field is left out. */
+function withLimit(limits: TierLimits, key: keyof TierLimits, value: string, numeric: boolean) {
+  const next: Record<string, unknown> = { ...limits };
+  if (key === 'cullWarningMinutes' && value.trim() === '') delete next[key];
+  else next[key] = numeric ? Number(value) : value;
+  return next as unknown as TierLimits;
+}
 
 type Draft = Omit<Settings, 'tiers'> & { tiers: Array<{ name: string; limits: TierLimits }> };
 
@@ -61,6 +71,7 @@ export function SettingsPage() {
       const body: Settings = {
         ...base,
         maxRunningGlobal: draft.maxRunningGlobal,
+        ...(draft.customImages ? { customImages: draft.customImages } : {}),
         cullWarningMinutes: draft.cullWarningMinutes,
         dataRetentionDays: draft.dataRetentionDays,
         tiers: Object.fromEntries(draft.tiers.map((t) => [t.name, t.limits])),
@@ -91,9 +102,7 @@ export function SettingsPage() {
         d && {
           ...d,
           tiers: d.tiers.map((t, i) =>
-            i === index
-              ? { ...t, limits: { ...t.limits, [key]: numeric ? Number(value) : value } }
-              : t,
+            i === index ? { ...t, limits: withLimit(t.limits, key, value, numeric) } : t,
           ),
         },
     );
@@ -174,6 +183,13 @@ export function SettingsPage() {
             </div>
           </section>
 
+          <CustomImagesSection
+            value={draft.customImages ?? { tiers: [], allowedRegistries: [] }}
+            tiers={draft.tiers.map((t) => t.name)}
+            error={fieldError('customImages.allowedRegistries') ?? fieldError('customImages.tiers')}
+            onChange={(customImages) => setDraft((d) => d && { ...d, customImages })}
+          />
+
           <section className="card" aria-labelledby="tiers-title">
             <div className="card-section card-title">
               <div>
@@ -210,7 +226,12 @@ export function SettingsPage() {
                             aria-label={`${f.label} for ${tier.name}`}
                             type={f.numeric ? 'number' : 'text'}
                             min={f.numeric ? 0 : undefined}
-                            value={String(tier.limits[f.key])}
+                            value={String(tier.limits[f.key] ?? '')}
+                            placeholder={
+                              f.key === 'cullWarningMinutes'
+                                ? String(draft.cullWarningMinutes)
+                                : undefined
+                            }
                             aria-invalid={
                               fieldError(`tiers.${tier.name}.${f.key}`) ? true : undefined
                             }
@@ -285,5 +306,94 @@ export function SettingsPage() {
         </form>
       )}
     </AdminLayout>
+  );
+}
+
+const linesOf = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** Custom images: off until tiers are named and registries or repositories listed. */
+function CustomImagesSection({
+  value,
+  tiers,
+  error,
+  onChange,
+}: {
+  value: { tiers: string[]; allowedRegistries: string[] };
+  tiers: string[];
+  error: string | undefined;
+  onChange: (value: { tiers: string[]; allowedRegistries: string[] }) => void;
+}) {
+  // The text as typed (blank lines included); the list is what its lines say. A list
+  // from elsewhere (a reload) replaces the text; the list typed here leaves it alone.
+  const [text, setText] = useState(value.allowedRegistries.join('\n'));
+  useEffect(
+    () =>
+      setText((prev) =>
+        linesOf(prev).join('\n') === value.allowedRegistries.join('\n')
+          ? prev
+          : value.allowedRegistries.join('\n'),
+      ),
+    [value.allowedRegistries],
+  );
+  return (
+    <section className="card card-section stack" aria-labelledby="custom-images-title">
+      <div>
+        <h2 id="custom-images-title">Custom images</h2>
+        <p className="muted">
+          People in these tiers may launch an image of their own on top of a template, only from
+          these registries or repositories (whole path segments: <code>ghcr.io/mylab</code> does not
+          allow <code>ghcr.io/mylab-evil</code>).
+        </p>
+      </div>
+      <fieldset className="field">
+        <legend>Tiers allowed</legend>
+        <div className="check-row">
+          {tiers.map((tier) => (
+            <label key={tier} className="check">
+              <input
+                type="checkbox"
+                checked={value.tiers.includes(tier)}
+                onChange={(e) =>
+                  onChange({
+                    ...value,
+                    tiers: e.target.checked
+                      ? [...value.tiers, tier]
+                      : value.tiers.filter((t) => t !== tier),
+                  })
+                }
+              />
+              <span>{tier}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="field">
+        <label htmlFor="custom-registries">Allowed registries or repositories, one per line</label>
+        <textarea
+          id="custom-registries"
+          rows={3}
+          spellCheck={false}
+          value={text}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'custom-registries-error' : undefined}
+          onChange={(e) => {
+            setText(e.target.value);
+            onChange({
+              ...value,
+              allowedRegistries: linesOf(e.target.value),
+            });
+          }}
+        />
+        {error && (
+          <span id="custom-registries-error" className="field-error">
+            {error}
+          </span>
+        )}
+      </div>
+    </section>
   );
 }

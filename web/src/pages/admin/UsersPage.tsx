@@ -215,12 +215,16 @@ export function UsersPage() {
                         </select>
                       </td>
                       <td data-label="Status">
-                        <span className={`badge ${u.disabled ? 'badge-failed' : 'badge-running'}`}>
-                          {u.disabled ? 'Disabled' : 'Active'}
+                        <span>
+                          <span
+                            className={`badge ${u.disabled ? 'badge-failed' : 'badge-running'}`}
+                          >
+                            {u.disabled ? 'Disabled' : 'Active'}
+                          </span>
+                          {u.mustChangePassword && (
+                            <span className="step-message">Must change password</span>
+                          )}
                         </span>
-                        {u.mustChangePassword && (
-                          <span className="step-message">Must change password</span>
-                        )}
                       </td>
                       <td data-label="Last seen">{u.lastSeenAt ? ago(u.lastSeenAt) : 'Never'}</td>
                       <td className="td-actions">
