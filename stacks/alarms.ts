@@ -6,7 +6,13 @@ import { provisioner, reconciler } from './jobs';
 import { deadLetters } from './queues';
 
 export const alarms = new sst.aws.SnsTopic('Alarms');
-if (settings.alarmEmail) alarms.subscribe('AlarmEmail', `mailto:${settings.alarmEmail}`);
+// An email subscription (SnsTopic.subscribe takes functions, not addresses).
+if (settings.alarmEmail)
+  new aws.sns.TopicSubscription('AlarmEmail', {
+    topic: alarms.arn,
+    protocol: 'email',
+    endpoint: settings.alarmEmail,
+  });
 
 const common = {
   alarmActions: [alarms.arn],

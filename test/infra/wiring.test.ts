@@ -200,10 +200,9 @@ describe('sst.config.ts wiring (dev stage, EKS)', () => {
       dimensions: { FunctionName: '<Reconciler.nodes.function.name>' },
     });
     for (const alarm of Object.values(alarms)) expect(alarm.alarmActions).toEqual(['<Alarms.arn>']);
-    const email = run.recording.calls.find(
-      (c) => c.target === 'Alarms' && c.method === 'subscribe',
-    );
-    expect(email?.args[1]).toBe(`mailto:${SETTINGS.ALARM_EMAIL}`);
+    expect(resolve(byType(run, 'aws.sns.TopicSubscription').map((s) => s.args))).toEqual([
+      { topic: '<Alarms.arn>', protocol: 'email', endpoint: SETTINGS.ALARM_EMAIL },
+    ]);
   });
 
   it('keeps development stages removable: no PITR, no deletion protection, no retain', () => {
