@@ -5,10 +5,11 @@
 // page. nginx (with auth_request) when the machine has it — the most faithful
 // stand-in for ingress-nginx — else the Node fallback with the same answers.
 //
-// The routes come from the route objects in kubesim: a change to a route,
-// Service or Pod re-reads the table at once; a slow poll also catches a pod
-// page that started listening after its pod turned Ready. The proxy is
-// reconfigured only when the table changed.
+// The routes come from the route objects in kubesim: a change to an
+// environment's route, Service or Pod re-reads the table soon (at most every
+// 150 ms: a busy cluster changes pods all the time, and each read lists every
+// route); a slow poll also catches a pod page that started listening after
+// its pod turned Ready. The proxy is reconfigured only when the table changed.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,9 @@ export interface LocalRouterOptions {
   apiUrl: string;
   webOrigin: string;
   /** kubesim: its API (list, subscribe) and the simulation's serviceEndpoint. */
-  source: RouteSource & { subscribe(resource: string, fn: () => void): () => void };
+  source: RouteSource & {
+    subscribe(resource: string, fn: (event?: { object: LabelledObject }) => void): () => void;
+  };
   /** nginx unless absent ('auto', the default), or one of them by force. */
   engine?: RouterEngine | 'auto';
   pollMs?: number;
@@ -57,6 +60,15 @@ export interface LocalRouter {
 }
 
 const WATCHED = [...ROUTE_RESOURCES, 'services', 'pods'];
+const REFRESH_EVERY_MS = 150;
+
+interface LabelledObject {
+  metadata: { labels?: Record<string, string> };
+}
+
+/** Only environments' objects move routes: other namespaces' churn is ignored. */
+const concernsEnvironments = (event?: { object: LabelledObject }) =>
+  !event || event.object.metadata.labels?.['lablease.dev/env'] !== undefined;
 
 export async function startLocalRouter(opts: LocalRouterOptions): Promise<LocalRouter> {
   const log = opts.log ?? (() => {});
@@ -140,14 +152,15 @@ export async function startLocalRouter(opts: LocalRouterOptions): Promise<LocalR
   };
 
   let debounce: NodeJS.Timeout | undefined;
-  const soon = () => {
+  const soon = (event?: { object: LabelledObject }) => {
+    if (!concernsEnvironments(event)) return;
     debounce ??= setTimeout(() => {
       debounce = undefined;
       void refresh();
-    }, 20);
+    }, REFRESH_EVERY_MS);
   };
   const unsubscribe = WATCHED.map((r) => opts.source.subscribe(r, soon));
-  const poll = setInterval(() => void refresh(), opts.pollMs ?? 1_000);
+  const poll = setInterval(() => void refresh(), opts.pollMs ?? 2_000);
   poll.unref();
 
   log(
