@@ -105,6 +105,18 @@ describe('custom images', () => {
     expect((await t.services.environments.get(pro.id, view.id))?.spec.image).toBe(
       'ghcr.io/mylab/torch:2',
     );
+    // The trail says who ran which image.
+    const trail = await (
+      await call(`/api/v1/admin/activity?target=environment:${view.id}`, { jar: admin.jar })
+    ).json();
+    expect(trail.items).toMatchObject([
+      {
+        actorId: pro.id,
+        action: 'environment.create',
+        result: 'success',
+        detail: 'image ghcr.io/mylab/torch:2',
+      },
+    ]);
     const plain = await call('/api/v1/environments', {
       method: 'POST',
       jar: pro.jar,

@@ -80,6 +80,7 @@ export const auditActions = (deps: {
       if (!principal) return;
       const action = rule.action.endsWith('-') ? `${rule.action}${match[2]}` : rule.action;
       const failed = c.res.status >= 400;
+      const detail = failed ? `status ${c.res.status}` : await customImageOf(c.res, action);
       try {
         await deps.audit.record({
           id: newId(),
@@ -89,7 +90,7 @@ export const auditActions = (deps: {
           target: rule.target(match, c.res.headers.get('location')).slice(0, 300),
           result: failed ? 'failure' : 'success',
           requestId: c.get('requestId'),
-          ...(failed ? { detail: `status ${c.res.status}` } : {}),
+          ...(detail ? { detail } : {}),
         });
       } catch (err) {
         // The action already happened (or was refused); a lost audit line must not change its answer.
@@ -98,3 +99,14 @@ export const auditActions = (deps: {
       return;
     }
   });
+
+/** A launch of a custom image says which image: who ran what belongs in the trail. */
+async function customImageOf(res: Response, action: string): Promise<string | undefined> {
+  if (action !== 'environment.create') return undefined;
+  try {
+    const image = (await res.clone().json())?.image;
+    return typeof image === 'string' ? `image ${image}`.slice(0, 300) : undefined;
+  } catch {
+    return undefined;
+  }
+}
