@@ -297,6 +297,14 @@ async function startCluster(opts: LocalPlatformOptions, stateDir: string) {
     // Ready pods serve a small page (and a websocket echo): what the router proxies to.
     kubelet: { delays: opts.kubeletDelays, servePods: true },
   });
+  // The platform's namespace, where a cluster's gateway and extAuth backend live: the
+  // provisioner writes each user's ReferenceGrant there (LABLEASE_ROUTER=gateway).
+  if (!kubesim.api.get('namespaces', undefined, 'lablease-system'))
+    await kubesim.api.create('namespaces', undefined, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'lablease-system' },
+    });
   const kubeconfigPath = join(stateDir, 'kubeconfig');
   await kubesim.writeKubeconfig(kubeconfigPath);
   return { server: kubesim.url, kubeconfigPath, kubesim, stop: () => kubesim.stop() };

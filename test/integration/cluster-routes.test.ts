@@ -31,13 +31,17 @@ const NS = `lab-${OWNER}`;
 describe.each(['gateway', 'ingress-nginx'] as const)('route objects (%s) on kubesim', (router) => {
   it('apply twice is a no-op, read back as built, listed by label, deleted', async () => {
     const c = client();
-    await c.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } as KubeObject);
+    for (const name of [NS, 'lablease-system'])
+      await c.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KubeObject);
     const env = {
       id: router === 'gateway' ? 'eaaaaaaaaaaaaaaaa' : 'ebbbbbbbbbbbbbbbb',
       ownerId: OWNER,
     };
     const objects = routeObjects(env, options(router));
-    expect(objects.map((o) => o.kind)).toEqual(ROUTE_KINDS[router].map((k) => k.kind));
+    expect(objects.map((o) => o.kind)).toEqual([
+      ...(router === 'gateway' ? ['ReferenceGrant'] : []),
+      ...ROUTE_KINDS[router].map((k) => k.kind),
+    ]);
 
     const first = [];
     for (const o of objects) first.push(await c.apply(o));
@@ -92,7 +96,8 @@ describe('listing custom kinds', () => {
   it('pages through every HTTPRoute (client-node drops `continue` from lists of kinds it has no model for)', async () => {
     const c = client();
     const ns = 'lab-ffffffffffffffffffffffffffffffff';
-    await c.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as KubeObject);
+    for (const name of [ns, 'lablease-system'])
+      await c.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KubeObject);
     const ids = Array.from({ length: 7 }, (_, i) => `ef${'a'.repeat(14)}${'abcdefg'[i]}`);
     for (const id of ids)
       for (const o of routeObjects({ id, ownerId: 'f'.repeat(32) }, options('gateway')))

@@ -45,7 +45,7 @@ function harness(env: Environment, routes: RouterOptions) {
     catalog: { get: async () => aTemplate(), settings: async () => defaultSettings() },
     users: { get: async () => undefined },
     cluster: cl,
-    queue: { publish: async () => {} },
+    queue: { publish: async () => true },
     now: () => new Date(),
     routes,
   };
@@ -94,6 +94,16 @@ describe.each(['gateway', 'ingress-nginx'] as const)('converge with the %s route
       spec: { ...anEnvironment().spec, volume: { name: `${id}-workspace`, sizeGi: 1 } },
     });
     const h = harness(env, options(router));
+    await h.cl.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'lablease-system' },
+    } as KubeObject);
+    const grant = {
+      apiVersion: 'gateway.networking.k8s.io/v1beta1',
+      kind: 'ReferenceGrant',
+      metadata: { name: `lab-${owner}-extauth`, namespace: 'lablease-system' },
+    };
 
     const first = await h.converge();
     expect(first.actions).toContain('applyRoute');
@@ -104,6 +114,16 @@ describe.each(['gateway', 'ingress-nginx'] as const)('converge with the %s route
     const applied = await h.routeObjects();
     expect(applied.every(Boolean)).toBe(true);
     expect(applied.map((o) => o!.kind)).toEqual(ROUTE_KINDS[router].map((k) => k.kind));
+    // gateway: the user's SecurityPolicies may use the auth backend in the platform's namespace.
+    const granted = await h.cl.read<KubeObject & { spec: unknown }>(grant);
+    if (router === 'gateway')
+      expect(granted?.spec).toEqual({
+        from: [
+          { group: 'gateway.envoyproxy.io', kind: 'SecurityPolicy', namespace: `lab-${owner}` },
+        ],
+        to: [{ group: '', kind: 'Service', name: 'lablease-api' }],
+      });
+    else expect(granted).toBeUndefined();
     await h.until('Running');
     expect(h.get().status.url).toBeUndefined(); // no url option here: the route is the router's
 
@@ -126,6 +146,8 @@ describe.each(['gateway', 'ingress-nginx'] as const)('converge with the %s route
     const deleting = await h.converge();
     expect(deleting.actions).toContain('deleteCompute');
     expect((await h.routeObjects()).some(Boolean)).toBe(false);
+    // The grant is the user's, shared by their environments: it stays.
+    if (router === 'gateway') expect(await h.cl.read(grant)).toBeDefined();
     await h.until('Deleted');
   });
 });
@@ -139,12 +161,17 @@ describe('reconciler with a router', () => {
       spec: { ...anEnvironment().spec, volume: { name: 'eeeeeeeeeeeeeeeee-workspace', sizeGi: 1 } },
     });
     const h = harness(env, routes);
+    await h.cl.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'lablease-system' },
+    } as KubeObject);
     await h.converge();
     expect((await h.routeObjects()).every(Boolean)).toBe(true);
-    const before = (verb: string, resource: string) => cluster.sim.requests.count(verb, resource);
+    const before = (resource: string) => cluster.sim.requests.count('list', resource);
     const lists = {
-      httproutes: before('list', 'httproutes'),
-      securitypolicies: before('list', 'securitypolicies'),
+      httproutes: before('httproutes'),
+      securitypolicies: before('securitypolicies'),
     };
     const report = await reconcileCluster({
       environments: {
@@ -158,17 +185,17 @@ describe('reconciler with a router', () => {
         correctGlobalRunning: async () => true,
         allOfOwner: async () => [],
       } as never,
-      orphanVolumes: { replace: async () => {} },
+      orphanVolumes: { replace: async () => true },
       cluster: h.cl,
-      queue: { publishMany: async () => {} },
+      queue: { publishMany: async (intents: unknown[]) => intents.length },
       // Everything is old enough to be an orphan.
       now: () => new Date(Date.now() + 3_600_000),
       routes,
       log: () => {},
       options: { shards: 1 },
     });
-    expect(before('list', 'httproutes') - lists.httproutes).toBe(1);
-    expect(before('list', 'securitypolicies') - lists.securitypolicies).toBe(1);
+    expect(before('httproutes') - lists.httproutes).toBe(1);
+    expect(before('securitypolicies') - lists.securitypolicies).toBe(1);
     const mine = report.orphanComputeDeleted.filter((o) => o.envId === env.id).map((o) => o.kind);
     expect(mine).toEqual(['Deployment', 'HTTPRoute', 'SecurityPolicy', 'Service', 'NetworkPolicy']);
     expect((await h.routeObjects()).some(Boolean)).toBe(false);

@@ -2,16 +2,16 @@
 // later: the real server keeps managedFields times when nothing else moved
 // (since 1.27), so the resourceVersion stays and no watch event is sent.
 // kubesim used to write whenever the clock had moved to the next second.
-import { PatchStrategy } from '@kubernetes/client-node';
+import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { setupTestCluster } from './support.js';
 
 let now = new Date('2030-01-01T00:00:00.000Z');
 const cluster = setupTestCluster({ clock: () => now });
 
-const apply = (body: Record<string, unknown>) =>
+const apply = (body: KubernetesObject) =>
   cluster.objects.patch(
-    body as never,
+    body,
     undefined,
     undefined,
     'lablease',

@@ -14,6 +14,7 @@
 // on a denial it passes the check's status, headers and body through — so
 // under this router verify sets the environment cookie with a redirect.
 import { namespaceFor, objectNames } from '../../environment/naming.js';
+import { LABEL_ENV } from '../manifests.js';
 import { type RouteEnvironment, routeLabels } from './labels.js';
 import { type RouterOptions, validateRouterOptions } from './options.js';
 
@@ -21,6 +22,10 @@ export const HTTPROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HT
 export const SECURITY_POLICY = {
   apiVersion: 'gateway.envoyproxy.io/v1alpha1',
   kind: 'SecurityPolicy',
+} as const;
+export const REFERENCE_GRANT = {
+  apiVersion: 'gateway.networking.k8s.io/v1beta1',
+  kind: 'ReferenceGrant',
 } as const;
 
 /** Request headers the check needs beyond Envoy's defaults (Host, Method, Path, Authorization). */
@@ -63,6 +68,16 @@ export interface SecurityPolicy {
   };
 }
 
+export interface ReferenceGrant {
+  apiVersion: typeof REFERENCE_GRANT.apiVersion;
+  kind: typeof REFERENCE_GRANT.kind;
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  spec: {
+    from: Array<{ group: string; kind: string; namespace: string }>;
+    to: Array<{ group: string; kind: string; name: string }>;
+  };
+}
+
 /** The path of the check on the API (Envoy appends the original path to it). */
 export function verifyPath(apiUrl: string): string {
   return `${new URL(apiUrl).pathname.replace(/\/$/, '')}/auth/verify`;
@@ -98,6 +113,49 @@ export function gatewayRoute(env: RouteEnvironment, options: RouterOptions): Htt
   };
 }
 
+/** The extAuth backend's API group: Envoy Gateway's for a `Backend`, core for a Service. */
+const backendGroup = (kind: RouterOptions['authBackend']['kind']) =>
+  kind === 'Backend' ? 'gateway.envoyproxy.io' : '';
+
+/** The ReferenceGrant's name: one per user namespace, in the auth backend's namespace. */
+export const referenceGrantName = (ownerId: string) => `${namespaceFor(ownerId)}-extauth`;
+
+/**
+ * The auth backend lives in the platform's namespace, and Gateway API
+ * references across namespaces need the consent of the namespace referred to:
+ * a ReferenceGrant there letting the SecurityPolicies of one user's namespace
+ * use that one backend. One per user (not per environment): every
+ * environment of the user applies the same object, and it is not deleted with
+ * an environment's compute (it carries no environment label). The
+ * provisioner therefore writes ReferenceGrants in the backend's namespace.
+ */
+export function gatewayReferenceGrant(
+  env: RouteEnvironment,
+  options: RouterOptions,
+): ReferenceGrant {
+  validateRouterOptions(options);
+  const backend = options.authBackend;
+  const { [LABEL_ENV]: _env, ...userLabels } = routeLabels(env);
+  return {
+    ...REFERENCE_GRANT,
+    metadata: {
+      name: referenceGrantName(env.ownerId),
+      namespace: backend.namespace,
+      labels: userLabels,
+    },
+    spec: {
+      from: [
+        {
+          group: 'gateway.envoyproxy.io',
+          kind: 'SecurityPolicy',
+          namespace: namespaceFor(env.ownerId),
+        },
+      ],
+      to: [{ group: backendGroup(backend.kind), kind: backend.kind, name: backend.name }],
+    },
+  };
+}
+
 export function gatewaySecurityPolicy(
   env: RouteEnvironment,
   options: RouterOptions,
@@ -121,7 +179,7 @@ export function gatewaySecurityPolicy(
         http: {
           backendRefs: [
             {
-              group: backend.kind === 'Backend' ? 'gateway.envoyproxy.io' : '',
+              group: backendGroup(backend.kind),
               kind: backend.kind,
               name: backend.name,
               namespace: backend.namespace,

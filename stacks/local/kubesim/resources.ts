@@ -201,6 +201,21 @@ export const RESOURCES: readonly ServedResource[] = [
     custom: true,
   },
   {
+    // Consent for references from other namespaces (a SecurityPolicy's extAuth backend).
+    group: 'gateway.networking.k8s.io',
+    version: 'v1beta1',
+    kind: 'ReferenceGrant',
+    plural: 'referencegrants',
+    singular: 'referencegrant',
+    namespaced: true,
+    shortNames: ['refgrant'],
+    subresources: [],
+    nameRule: 'dns1123-subdomain',
+    generation: true,
+    categories: ['gateway-api'],
+    custom: true,
+  },
+  {
     group: 'gateway.envoyproxy.io',
     version: 'v1alpha1',
     kind: 'SecurityPolicy',

@@ -119,7 +119,7 @@ interface Rendered {
     labels: Record<string, string>;
     annotations?: Record<string, string>;
   };
-  spec: { hostnames?: string[]; rules?: Array<{ host?: string }> };
+  spec: { hostnames?: string[]; rules?: Array<{ host?: string }>; from?: unknown; to?: unknown };
 }
 
 const hostsOf = (o: Rendered): string[] =>
@@ -141,7 +141,10 @@ describe('route objects (property-based)', () => {
           spec: { ...anEnvironment().spec, name: marker },
         });
         const objects = routeObjects(env, opts);
-        expect(objects.map((o) => o.kind)).toEqual(ROUTE_KINDS[opts.kind].map((k) => k.kind));
+        expect(objects.map((o) => o.kind)).toEqual([
+          ...(opts.kind === 'gateway' ? ['ReferenceGrant'] : []),
+          ...ROUTE_KINDS[opts.kind].map((k) => k.kind),
+        ]);
         const allowedValues = new Set([
           `${opts.apiUrl}/auth/verify`,
           openUrl(opts.apiUrl, id),
@@ -160,13 +163,39 @@ describe('route objects (property-based)', () => {
             expect(h).toBe(`${id}.${opts.domain}`);
             expect(isDnsName(h)).toBe(true);
           }
-          expect(o.metadata.name).toBe(id);
-          expect(o.metadata.namespace).toBe(`lab-${owner}`);
-          expect(o.metadata.labels).toEqual({
-            'app.kubernetes.io/managed-by': 'lablease',
-            'lablease.dev/user': owner,
-            'lablease.dev/env': id,
-          });
+          if (o.kind === 'ReferenceGrant') {
+            // The user's, in the auth backend's namespace, consenting to that namespace only.
+            expect(o.metadata.name).toBe(`lab-${owner}-extauth`);
+            expect(o.metadata.namespace).toBe(opts.authBackend.namespace);
+            expect(o.metadata.labels).toEqual({
+              'app.kubernetes.io/managed-by': 'lablease',
+              'lablease.dev/user': owner,
+            });
+            expect(o.spec).toEqual({
+              from: [
+                {
+                  group: 'gateway.envoyproxy.io',
+                  kind: 'SecurityPolicy',
+                  namespace: `lab-${owner}`,
+                },
+              ],
+              to: [
+                {
+                  group: opts.authBackend.kind === 'Backend' ? 'gateway.envoyproxy.io' : '',
+                  kind: opts.authBackend.kind,
+                  name: opts.authBackend.name,
+                },
+              ],
+            });
+          } else {
+            expect(o.metadata.name).toBe(id);
+            expect(o.metadata.namespace).toBe(`lab-${owner}`);
+            expect(o.metadata.labels).toEqual({
+              'app.kubernetes.io/managed-by': 'lablease',
+              'lablease.dev/user': owner,
+              'lablease.dev/env': id,
+            });
+          }
           for (const s of strings(o)) {
             expect(s).toMatch(SAFE_STRING);
             expect(s).not.toContain('\u2603');
@@ -240,7 +269,7 @@ describe('route objects (property-based)', () => {
       ingressClass: 'nginx',
     };
     const env = { id: 'eabcdefghijklmnop', ownerId: '0123456789abcdef0123456789abcdef' };
-    expect(routeObjects(env, base)).toHaveLength(2);
+    expect(routeObjects(env, base)).toHaveLength(3);
     for (const broken of [
       { ...base, authBackend: { ...base.authBackend, port: 0 } },
       { ...base, authBackend: { ...base.authBackend, port: 65536 } },
