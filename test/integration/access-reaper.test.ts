@@ -77,10 +77,10 @@ describe('activity from verified traffic', () => {
       expect(await visit('/lab/api/kernels')).toBe(200);
       await reap();
     }
-    const after = async (id: string) => (await t.services.environments.get(ann.id, id))!;
-    expect((await after(used)).desiredState).toBe('running');
-    expect((await after(unused)).desiredState).toBe('stopped');
-    expect((await after(unused)).status.conditions).toContainEqual(
+    const read = async (id: string) => (await t.services.environments.get(ann.id, id))!;
+    expect((await read(used)).desiredState).toBe('running');
+    expect((await read(unused)).desiredState).toBe('stopped');
+    expect((await read(unused)).status.conditions).toContainEqual(
       expect.objectContaining({ type: 'Culled', reason: 'Idle' }),
     );
   });

@@ -62,9 +62,9 @@ describe('the activity Secret', () => {
       mountPath: ACTIVITY_MOUNT_PATH,
       readOnly: true,
     });
-    expect(evaluatePod({ level: 'restricted', version: 'latest' }, pod.metadata, pod.spec)).toEqual(
-      [],
-    );
+    expect(
+      evaluatePod({ level: 'restricted', version: 'latest' }, pod.metadata!, pod.spec!),
+    ).toEqual([]);
   });
 
   it('is absent unless asked for', () => {
