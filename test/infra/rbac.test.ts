@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ClusterClient, defaultRetryPolicy } from '../../core/cluster/client.js';
@@ -110,6 +112,12 @@ describe('stacks/cluster RBAC', () => {
       served.add(`${info.verb} ${group ?? '?'}/${info.resource}`);
       record(info);
     };
+    // The platform's namespace: the auth backend's, where the users' ReferenceGrants go.
+    await cluster.sim.api.create('namespaces', undefined, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'lablease-system' },
+    });
     for (const [kind, id, owner] of [
       ['gateway', 'ecccccccccccccccc', 'c'.repeat(32)],
       ['ingress-nginx', 'edddddddddddddddd', 'd'.repeat(32)],
@@ -140,7 +148,7 @@ describe('stacks/cluster RBAC', () => {
           correctGlobalRunning: async () => true,
           allOfOwner: async () => [],
         } as never,
-        orphanVolumes: { replace: async () => {} },
+        orphanVolumes: { replace: async () => true },
         cluster: orphan.cl,
         queue: { publishMany: async () => 0 },
         now: () => new Date(Date.now() + 3_600_000),
@@ -159,9 +167,10 @@ describe('stacks/cluster RBAC', () => {
     });
     const objects = kustomization.resources.flatMap((file: string) => docs(file));
     const kinds = objects.map((o: { kind: string }) => o.kind).sort();
-    expect(kinds).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+    expect(kinds).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+    const models = { ClusterRole, ClusterRoleBinding, Role, RoleBinding } as const;
     for (const o of objects) {
-      const model = o.kind === 'ClusterRole' ? new ClusterRole(o) : new ClusterRoleBinding(o);
+      const model = new models[o.kind as keyof typeof models](o);
       expect(() => model.validate(), o.kind).not.toThrow();
     }
   });
@@ -179,9 +188,26 @@ describe('stacks/cluster RBAC', () => {
     ]);
   });
 
+  it('binds the referencegrants Role in the backend namespace to the same group', () => {
+    const binding = docs('rbac.yaml').find((o) => o.kind === 'RoleBinding');
+    const role = docs('rbac.yaml').find((o) => o.kind === 'Role');
+    expect(role.metadata.namespace).toBe('lablease-system');
+    expect(binding.metadata.namespace).toBe('lablease-system');
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: role.metadata.name,
+    });
+    expect(binding.subjects).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: CLUSTER_GROUP },
+    ]);
+  });
+
   it('grants no wildcard, no pods/exec, no secrets list/watch, no escalation', () => {
-    const role = docs('rbac.yaml').find((o) => o.kind === 'ClusterRole');
-    for (const rule of role.rules as Rule[]) {
+    const rules = docs('rbac.yaml')
+      .filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')
+      .flatMap((o) => o.rules as Rule[]);
+    for (const rule of rules) {
       for (const field of [rule.apiGroups, rule.resources, rule.verbs])
         expect(field).not.toContain('*');
       expect(rule.resources).not.toContain('pods/exec');
@@ -197,12 +223,14 @@ describe('stacks/cluster RBAC', () => {
   });
 
   it('grants exactly what the provisioner and the reconciler called', () => {
-    const role = docs('rbac.yaml').find((o) => o.kind === 'ClusterRole');
+    const rules = docs('rbac.yaml')
+      .filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')
+      .flatMap((o) => o.rules as Rule[]);
     // A server-side apply that creates an object is authorized as `create` as
     // well as `patch` (kube-apiserver); kubesim records it as patch.
     const needed = new Set(served);
     for (const t of served) if (t.startsWith('patch ')) needed.add(t.replace(/^patch /, 'create '));
     expect([...served].some((t) => t.includes('?'))).toBe(false);
-    expect([...grants(role.rules)].sort()).toEqual([...needed].sort());
+    expect([...grants(rules)].sort()).toEqual([...needed].sort());
   });
 });
