@@ -26,12 +26,18 @@ export async function buildAll(outDir: string): Promise<FunctionBundle[]> {
   ];
   const bundles: FunctionBundle[] = [];
   for (const e of entries)
-    bundles.push({ name: e.name, exportName: e.exportName, ...(await buildLikeSst(e.source, join(outDir, e.name))) });
+    bundles.push({
+      name: e.name,
+      exportName: e.exportName,
+      ...(await buildLikeSst(e.source, join(outDir, e.name))),
+    });
   return bundles;
 }
 
 /** What a function finds in its environment on Lambda, pointed at nothing reachable. */
-export function lambdaLikeEnv(dir = mkdtempSync(join(tmpdir(), 'lablease-env-'))): NodeJS.ProcessEnv {
+export function lambdaLikeEnv(
+  dir = mkdtempSync(join(tmpdir(), 'lablease-env-')),
+): NodeJS.ProcessEnv {
   const key = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(

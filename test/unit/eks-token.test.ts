@@ -185,7 +185,7 @@ describe('EKS cluster access', () => {
       skipTLSVerify: false,
     });
     const request: { headers?: Record<string, string> } = {};
-    await kc.applyAuthorizationHeader(request);
+    await kc.applyToHTTPSOptions(request);
     const bearer = request.headers?.Authorization ?? '';
     expect(bearer.startsWith(`Bearer ${TOKEN_PREFIX}`)).toBe(true);
     const url = decode(bearer.slice('Bearer '.length));
