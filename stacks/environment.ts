@@ -22,6 +22,7 @@ export const environment: Record<string, $util.Input<string>> = {
   ALLOWED_EMAIL_DOMAINS: settings.allowedEmailDomains,
   LOCAL_ACCOUNTS: settings.localAccounts ? 'true' : 'false',
   ...settings.router,
+  ...(settings.auditRetentionDays ? { AUDIT_RETENTION_DAYS: settings.auditRetentionDays } : {}),
   AUTH_SIGNING_KEYS: secrets.AuthSigningKeys.value,
   ...(settings.oidcClientId
     ? { OIDC_CLIENT_ID: settings.oidcClientId, OIDC_CLIENT_SECRET: secrets.OidcClientSecret.value }

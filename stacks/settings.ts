@@ -20,6 +20,8 @@ export interface Settings {
   localAccounts: boolean;
   /** How environments are routed (core/config.ts: LABLEASE_ROUTER and its options), passed through when set. */
   router: Record<string, string>;
+  /** How long the audit log keeps an event (core/config.ts: AUDIT_RETENTION_DAYS), passed through when set. */
+  auditRetentionDays: string | undefined;
 }
 
 /** The Kubernetes group the workers' roles map to (EKS access entries); stacks/cluster/rbac.yaml binds it. */
@@ -50,6 +52,16 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     cluster = { kind, clusterName: require('EKS_CLUSTER_NAME', 'the EKS cluster to run on') };
   else if (kind === 'kubeconfig') cluster = { kind };
   else throw new SettingsError(`LABLEASE_CLUSTER must be eks or kubeconfig, not ${kind}`);
+  const auditRetentionDays = get('AUDIT_RETENTION_DAYS');
+  if (
+    auditRetentionDays !== undefined &&
+    !(
+      /^\d{1,4}$/.test(auditRetentionDays) &&
+      +auditRetentionDays >= 1 &&
+      +auditRetentionDays <= 3650
+    )
+  )
+    throw new SettingsError(`AUDIT_RETENTION_DAYS must be a number of days, 1 to 3650`);
   return {
     environmentsDomain,
     cluster,
@@ -63,6 +75,7 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     router: Object.fromEntries(
       ROUTER_SETTINGS.flatMap((name) => (get(name) ? [[name, get(name)!]] : [])),
     ),
+    auditRetentionDays,
   };
 }
 

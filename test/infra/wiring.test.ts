@@ -260,6 +260,18 @@ describe('sst.config.ts on other stages and settings', () => {
     }
   });
 
+  it('passes the audit log retention through to every function', async () => {
+    const run = await runApp('dev', { ...SETTINGS, AUDIT_RETENTION_DAYS: '365' });
+    for (const [name, fn] of Object.entries(functionsOf(run)))
+      expect(loadConfig(sample(fn.environment)).auditRetentionDays, name).toBe(365);
+    const defaults = functionsOf(await runApp('dev'));
+    for (const [name, fn] of Object.entries(defaults))
+      expect(loadConfig(sample(fn.environment)).auditRetentionDays, name).toBe(90);
+    await expect(runApp('dev', { ...SETTINGS, AUDIT_RETENTION_DAYS: 'forever' })).rejects.toThrow(
+      /AUDIT_RETENTION_DAYS must be a number of days/,
+    );
+  });
+
   it('refuses to deploy without the settings it cannot guess, naming them', async () => {
     await expect(runApp('dev', { ...SETTINGS, ENVIRONMENTS_DOMAIN: undefined })).rejects.toThrow(
       /ENVIRONMENTS_DOMAIN is required/,
