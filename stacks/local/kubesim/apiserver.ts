@@ -163,6 +163,10 @@ export class ApiServer implements ClusterApi {
     return { ...res, items: res.items.map(clone) };
   }
 
+  peek(resource: string, opts: ListOptions = {}): ListResult {
+    return this.listObjects(resolveResource(resource), opts);
+  }
+
   async create(
     resource: string,
     namespace: string | undefined,

@@ -130,6 +130,11 @@ export interface ClusterApi {
   resourceType(resource: string): ResourceType;
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
   list(resource: string, opts?: ListOptions): ListResult;
+  /**
+   * As list, without copying: the stored objects themselves, for in-process
+   * readers that only look (a controller counting usage). Never modify them.
+   */
+  peek?(resource: string, opts?: ListOptions): ListResult;
   create(
     resource: string,
     namespace: string | undefined,

@@ -70,10 +70,13 @@ export class QuotaController implements Controller {
     // usage of everything in the namespace, per object
     const objects: Array<{ rt: ReturnType<typeof api.resourceType>; obj: KubeObject }> = [];
     const stored = new Set<string>();
+    // Counting only: read the stored objects without copying them (a busy
+    // namespace is recounted at every create and delete in it).
+    const read = api.peek ? api.peek.bind(api) : api.list.bind(api);
     for (const resource of namespacedResources) {
       if (resource === 'events') continue;
       const rt = api.resourceType(resource);
-      for (const obj of api.list(resource, { namespace }).items) {
+      for (const obj of read(resource, { namespace }).items) {
         stored.add(`${rt.plural}/${obj.metadata.name}`);
         objects.push({ rt, obj });
       }

@@ -66,8 +66,16 @@ export class ReplicaSetController implements Controller {
   }
 
   private ownedPods(rs: KubeObject): KubeObject[] {
+    // Its pods carry its selector's labels (pod-template-hash among them):
+    // selecting by them copies those pods only, not the whole namespace's.
+    const matchLabels: Record<string, string> = rs.spec?.selector?.matchLabels ?? {};
+    const labelSelector = rs.spec?.selector?.matchExpressions?.length
+      ? undefined
+      : Object.entries(matchLabels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || undefined;
     return this.rt.api
-      .list('pods', { namespace: rs.metadata.namespace })
+      .list('pods', { namespace: rs.metadata.namespace, labelSelector })
       .items.filter((p) => controllerUid(p) === rs.metadata.uid);
   }
 
