@@ -49,7 +49,7 @@ export function isAllowedImage(prefixes: readonly string[], image: string): bool
 export const mayUseCustomImages = (settings: CustomImages, tier: string): boolean =>
   settings.tiers.includes(tier) && settings.allowedRegistries.length > 0;
 
-/** Why `image` may not be launched by `tier`, as a field message; undefined when it may. */
+/** Why `image` is outside the allow-list, as a field message; undefined when it is allowed. */
 export function customImageRefusal(settings: CustomImages, image: string): string | undefined {
   if (isAllowedImage(settings.allowedRegistries, image)) return undefined;
   return `must come from an allowed registry or repository: ${settings.allowedRegistries.join(', ')}`;
