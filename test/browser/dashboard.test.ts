@@ -121,6 +121,7 @@ describe('dashboard', () => {
     await page.getByRole('heading', { name: 'API tokens' }).waitFor();
     await page.getByText('You have no API tokens.').waitFor();
     await expectAccessible('account');
+    await screenshot(page, 'account-1280');
 
     await page.getByLabel('Name', { exact: true }).fill('nightly sync');
     await page.getByRole('checkbox', { name: /Manage environments/ }).check();

@@ -224,6 +224,12 @@ export function EnvironmentDetailPage({ id }: { id: string }) {
                 <dd>{fromNow(status.cullAt)} unless used</dd>
               </>
             )}
+            {env.keepAliveUntil && new Date(env.keepAliveUntil).getTime() > Date.now() && (
+              <>
+                <dt>Kept alive</dt>
+                <dd>by an administrator until {formatDateTime(env.keepAliveUntil)}</dd>
+              </>
+            )}
             <dt>Created</dt>
             <dd>{formatDateTime(env.createdAt)}</dd>
             {env.dataDeletion && (
