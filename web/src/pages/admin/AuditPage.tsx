@@ -56,6 +56,9 @@ export function AuditPage() {
   const users = useResource<Collection<AdminUser>>('/api/v1/admin/users?limit=100');
   const emailOf = (id: string) =>
     id === 'system' ? 'system' : (users.data?.items.find((u) => u.id === id)?.email ?? id);
+  /** "user:<id>" read as the person's email when known. */
+  const targetOf = (target: string) =>
+    target.startsWith('user:') ? `user:${emailOf(target.slice('user:'.length))}` : target;
 
   useEffect(() => {
     setMore([]);
@@ -216,14 +219,14 @@ export function AuditPage() {
                       <code>{e.action}</code>
                     </td>
                     <td data-label="Target" className="break">
-                      <code>{e.target}</code>
+                      <code>{targetOf(e.target)}</code>
                     </td>
                     <td data-label="Result">
                       <span className={`badge ${e.result === 'failure' ? 'badge-failed' : ''}`}>
                         {e.result === 'failure' ? 'Refused or failed' : 'Done'}
                       </span>
                     </td>
-                    <td data-label="Detail">{e.detail ?? ''}</td>
+                    <td data-label="Detail">{e.detail || '—'}</td>
                   </tr>
                 ))}
               </tbody>

@@ -46,7 +46,7 @@ export function FleetCounts() {
         </div>
       </dl>
       {phases.length > 0 && (
-        <ul className="template-strip" aria-label="Environments by phase">
+        <ul className="template-strip phase-strip" aria-label="Environments by phase">
           {phases.map((p) => (
             <li key={p} className="chip">
               {p}: {data.byPhase[p]}
