@@ -176,7 +176,8 @@ describe('nginx.conf', () => {
         expect(names).toHaveLength(routes.length + 2);
         for (const name of names.slice(2)) expect(name).toMatch(/^e[a-z2-7]{16}\.env\.localhost$/);
         for (const m of conf.matchAll(/proxy_pass (\S+);/g))
-          expect(m[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d{1,5}(\/auth\/verify)?$/);
+          expect(m[1]).toMatch(/^http:\/\/(127\.0\.0\.1:\d{1,5}|lablease_api\/auth\/verify)$/);
+        expect(conf).toContain('server 127.0.0.1:8787;');
       }),
       { numRuns: 200 },
     );

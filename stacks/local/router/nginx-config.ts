@@ -92,7 +92,6 @@ const NEXT_MAP = `  map $arg_next $lablease_next {
 function environmentServer(route: EnvironmentRoute, o: NginxConfigOptions, listen: string) {
   const env = check('environment id', route.envId, ENV_ID);
   const host = check('host', route.host, (h) => h === `${env}.${o.domain}`);
-  const verify = `http://127.0.0.1:${port('API port', o.api.port)}/auth/verify`;
   const open = `${o.apiUrl}/api/v1/environments/${env}/open`;
   const upstream = route.upstream
     ? `http://127.0.0.1:${port('upstream port', route.upstream.port)}`
@@ -111,9 +110,13 @@ function environmentServer(route: EnvironmentRoute, o: NginxConfigOptions, liste
 
     location = /.lablease/verify {
       internal;
-      proxy_pass ${verify};
+      proxy_pass http://lablease_api/auth/verify;
       proxy_pass_request_body off;
       proxy_pass_request_headers off;
+      # Kept-alive connections to the API: no TCP handshake per check.
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host 127.0.0.1:${o.api.port};
       proxy_set_header Content-Length "";
       proxy_set_header Cookie $http_cookie;
       proxy_set_header X-Forwarded-Host $http_host;
@@ -199,6 +202,11 @@ http {
   proxy_buffering off;
   proxy_read_timeout 3600s;
   proxy_send_timeout 3600s;
+
+  upstream lablease_api {
+    server 127.0.0.1:${port('API port', o.api.port)};
+    keepalive 16;
+  }
 
   map $http_upgrade $lablease_connection {
     default upgrade;
