@@ -127,7 +127,8 @@ describe.each(['nginx', 'node'] as const)('the %s router', (engine) => {
   const host = (env: string) => `${env}.${DOMAIN}:${router.port}`;
 
   beforeAll(async () => {
-    if (engine === 'nginx' && !nginxPresent) throw new Error('nginx is not installed here');
+    if (engine === 'nginx' && !nginxPresent)
+      throw new Error('no nginx with auth_request here: apt-get install -y nginx (README)');
     const apiPort = await listen(verify.server);
     podPort = await listen(pod);
     objects.push(
