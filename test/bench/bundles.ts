@@ -1,7 +1,7 @@
 // Function bundles as SST builds them: size and cold import time (a fresh Node
 // importing the bundle, the median of several runs), next to a bare Hono
 // hello-world Lambda built and timed in the same run. Aim: API ≤ 1.5× bare.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAll, coldImport, lambdaLikeEnv, median } from '../infra/bundles.js';
@@ -14,8 +14,17 @@ export interface BundleBench {
 export async function benchBundles(
   runs = Number(process.env.BENCH_BUNDLE_RUNS ?? 7),
 ): Promise<BundleBench> {
-  const bundles = await buildAll(mkdtempSync(join(tmpdir(), 'lablease-bench-bundles-')));
-  const env = lambdaLikeEnv();
+  const out = mkdtempSync(join(tmpdir(), 'lablease-bench-bundles-'));
+  try {
+    return await measure(out, runs);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function measure(out: string, runs: number): Promise<BundleBench> {
+  const bundles = await buildAll(out);
+  const env = lambdaLikeEnv(out);
   const times = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
   // Interleaved, so a busy moment on the machine spreads over every bundle alike.
   for (let i = 0; i < runs; i++)

@@ -2,19 +2,21 @@
 // builds, exports its handler and loads in a fresh Node 24 — the ESM bundle
 // of @kubernetes/client-node included — and the API bundle carries no
 // Kubernetes client. Sizes and cold import times are in `npm run bench`.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAll, coldImport, type FunctionBundle, lambdaLikeEnv } from './bundles.js';
 
 const KUBERNETES_CLIENT = /node_modules\/@kubernetes\/client-node\//;
 
 describe('function bundles', () => {
   let bundles: FunctionBundle[];
+  const out = mkdtempSync(join(tmpdir(), 'lablease-bundles-'));
   beforeAll(async () => {
-    bundles = await buildAll(mkdtempSync(join(tmpdir(), 'lablease-bundles-')));
+    bundles = await buildAll(out);
   }, 120_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('builds every declared function with its handler exported', () => {
     expect(bundles.map((b) => b.name)).toEqual([
@@ -28,7 +30,7 @@ describe('function bundles', () => {
   });
 
   it('loads every bundle once in a fresh Node, its handler a function', () => {
-    const env = lambdaLikeEnv();
+    const env = lambdaLikeEnv(out);
     for (const b of bundles) {
       const loaded = coldImport(b.file, b.exportName, env);
       expect(loaded.exportType, b.name).toBe('function');
