@@ -218,11 +218,13 @@ describe('environments in the dashboard', () => {
   }, 90_000);
 
   it('explains a start that cannot succeed, with the cluster’s reason and what to do', async () => {
-    const me = await page.evaluate(
-      async (api) => (await fetch(`${api}/api/v1/me`, { credentials: 'include' })).json(),
+    // The template's image cannot be pulled (kubesim scripts that image to fail).
+    const catalog = await page.evaluate(
+      async (api) => (await fetch(`${api}/api/v1/templates`, { credentials: 'include' })).json(),
       platform.apiUrl,
     );
-    await platform.scriptNamespace(`lab-${me.id}`, 'ErrImagePull');
+    const image = catalog.items.find((t: { id: string }) => t.id === 'jupyterlab').image;
+    await platform.scriptImage(image, 'ErrImagePull');
     await launch('Doomed');
     await page.getByRole('heading', { name: 'Doomed', level: 1 }).waitFor();
     await page.getByRole('heading', { name: 'It did not start' }).waitFor({ timeout: 60_000 });

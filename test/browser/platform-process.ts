@@ -47,7 +47,8 @@ async function stop() {
 process.stdin.on('end', stop);
 // Commands from the test, one per line, answered DONE or FAILED in order:
 // `script <namespace> <behaviour>` makes kubesim's kubelet treat every pod
-// there that way (e.g. ErrImagePull); `reap` runs the reaper once now rather
+// there that way (e.g. ErrImagePull), `script-image <image> <behaviour>` every
+// pod of that image; `reap` runs the reaper once now rather
 // than at its next minute.
 async function run(command: string | undefined, args: string[]) {
   if (command === 'script' && args[0] && args[1]) {
@@ -57,6 +58,10 @@ async function run(command: string | undefined, args: string[]) {
       args[0],
       args[1] as Parameters<typeof simulation.scriptNamespace>[1],
     );
+  } else if (command === 'script-image' && args[0] && args[1]) {
+    const simulation = platform.cluster.kubesim?.simulation;
+    if (!simulation) throw new Error('no kubesim');
+    simulation.scriptImage(args[0], args[1] as Parameters<typeof simulation.scriptImage>[1]);
   } else if (command === 'reap') {
     const reaper = await import('../../functions/reaper.js');
     await reaper.handler();

@@ -116,6 +116,8 @@ export interface BrowserTestPlatform {
   bootstrapAdmin: { email: string; password: string };
   /** Makes kubesim's kubelet treat every pod in a namespace one way, e.g. 'ErrImagePull'. */
   scriptNamespace(namespace: string, behaviour: string): Promise<void>;
+  /** Makes kubesim's kubelet treat every pod of an image one way, e.g. 'ErrImagePull'. */
+  scriptImage(image: string, behaviour: string): Promise<void>;
   /** Runs the reaper once now (warnings and culls), instead of waiting for its minute. */
   reap(): Promise<void>;
   stop(): Promise<void>;
@@ -149,17 +151,17 @@ export async function startPlatform(opts: { oidc?: boolean } = {}): Promise<Brow
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
-    const ready = await new Promise<Omit<BrowserTestPlatform, 'stop' | 'scriptNamespace' | 'reap'>>(
-      (done, fail) => {
-        let stdout = '';
-        child.stdout.on('data', (d) => {
-          stdout += d;
-          const line = stdout.split('\n').find((l) => l.startsWith('READY '));
-          if (line) done(JSON.parse(line.slice('READY '.length)));
-        });
-        child.once('exit', (code) => fail(new Error(`the platform exited (${code}):\n${output}`)));
-      },
-    );
+    const ready = await new Promise<
+      Omit<BrowserTestPlatform, 'stop' | 'scriptNamespace' | 'scriptImage' | 'reap'>
+    >((done, fail) => {
+      let stdout = '';
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        const line = stdout.split('\n').find((l) => l.startsWith('READY '));
+        if (line) done(JSON.parse(line.slice('READY '.length)));
+      });
+      child.once('exit', (code) => fail(new Error(`the platform exited (${code}):\n${output}`)));
+    });
     if (!ready.webUrl || !ready.bootstrapAdmin) throw new Error('the platform has no web or admin');
     const command = (line: string) =>
       new Promise<void>((done, fail) => {
@@ -176,6 +178,7 @@ export async function startPlatform(opts: { oidc?: boolean } = {}): Promise<Brow
     return {
       ...ready,
       scriptNamespace: (namespace, behaviour) => command(`script ${namespace} ${behaviour}`),
+      scriptImage: (image, behaviour) => command(`script-image ${image} ${behaviour}`),
       reap: () => command('reap'),
       stop,
     };
