@@ -28,8 +28,15 @@ export const REFERENCE_GRANT = {
   kind: 'ReferenceGrant',
 } as const;
 
-/** Request headers the check needs beyond Envoy's defaults (Host, Method, Path, Authorization). */
-export const HEADERS_TO_EXT_AUTH = ['cookie', 'x-forwarded-proto'] as const;
+/**
+ * Request headers the check needs beyond Envoy's defaults (Host, Method,
+ * Path, Authorization): the environment cookie, the scheme (the cookie's
+ * Secure flag), and Upgrade (a websocket handshake is never answered with a
+ * refresh redirect). Never X-Forwarded-Host/-Uri/-Method or X-Original-URL:
+ * Envoy passes those from the client as they are, and verify prefers them
+ * to the Host and path Envoy itself vouches for.
+ */
+export const HEADERS_TO_EXT_AUTH = ['cookie', 'x-forwarded-proto', 'upgrade'] as const;
 
 export interface HttpRoute {
   apiVersion: typeof HTTPROUTE.apiVersion;

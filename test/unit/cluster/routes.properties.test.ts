@@ -159,6 +159,11 @@ describe('route objects (property-based)', () => {
             expect(allowedValues.has(v)).toBe(true);
           }
           if (o.kind !== 'Ingress') expect(o.metadata.annotations).toBeUndefined();
+          // The check sees only headers Envoy vouches for, plus these; never a client's X-Forwarded-Host.
+          if (o.kind === 'SecurityPolicy')
+            expect(
+              (o.spec as { extAuth?: { headersToExtAuth?: string[] } }).extAuth?.headersToExtAuth,
+            ).toEqual(['cookie', 'x-forwarded-proto', 'upgrade']);
           for (const h of hostsOf(o)) {
             expect(h).toBe(`${id}.${opts.domain}`);
             expect(isDnsName(h)).toBe(true);
