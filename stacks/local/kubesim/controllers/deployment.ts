@@ -126,7 +126,7 @@ export class DeploymentController implements Controller {
     const d = api.get('deployments.apps', ns, name);
     if (!d || d.metadata.deletionTimestamp) return;
     const owned = api
-      .list('replicasets.apps', { namespace: ns })
+      .list('replicasets.apps', { namespace: ns, labelSelector: selectorOf(d) })
       .items.filter((rs) => controllerUid(rs) === d.metadata.uid && !rs.metadata.deletionTimestamp);
     const wanted = canonicalJson(withoutHash(d.spec.template));
     let newRS = owned.find((rs) => canonicalJson(withoutHash(rs.spec?.template)) === wanted);
@@ -266,7 +266,7 @@ export class DeploymentController implements Controller {
     for (const rs of oldRSs) if (replicasOf(rs) > 0) await this.scale(d, rs, 0);
     const oldUids = new Set(oldRSs.map((rs) => rs.metadata.uid));
     const oldPodsLeft = this.rt.api
-      .list('pods', { namespace: d.metadata.namespace })
+      .list('pods', { namespace: d.metadata.namespace, labelSelector: selectorOf(d) })
       .items.some(
         (p) =>
           oldUids.has(controllerUid(p)) &&
@@ -531,4 +531,20 @@ export class DeploymentController implements Controller {
       );
     } catch {}
   }
+}
+
+/**
+ * A Deployment's matchLabels as a label selector: its ReplicaSets and their
+ * pods carry them, so lists select by them (as the real controller does)
+ * instead of copying a whole namespace. Undefined with matchExpressions.
+ */
+function selectorOf(d: KubeObject): string | undefined {
+  const selector = d.spec?.selector;
+  if (selector?.matchExpressions?.length) return undefined;
+  const labels: Record<string, string> = selector?.matchLabels ?? {};
+  return (
+    Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',') || undefined
+  );
 }
