@@ -396,7 +396,12 @@ describe('admin section', () => {
       ).toBeLessThanOrEqual(390);
       await expectAccessible(`${path} at 390 px`);
       await screenshot(page, `${name}-390`);
+      // The dark theme follows the system and passes the same scan (contrast included).
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.waitForTimeout(300); // colour transitions
+      await expectAccessible(`${path} (dark)`);
+      await page.emulateMedia({ colorScheme: 'light' });
     }
     await page.setViewportSize({ width: 1280, height: 860 });
-  }, 90_000);
+  }, 120_000);
 });

@@ -139,6 +139,10 @@ describe('environments in the dashboard', () => {
       await warning.waitFor();
       expect(await warning.textContent()).toMatch(/Stops in \d+ min unless used/);
       await expectAccessible('cull warning');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.waitForTimeout(300); // colour transitions
+      await expectAccessible('cull warning (dark)');
+      await page.emulateMedia({ colorScheme: 'light' });
       await screenshot(page, 'environment-cull-warning-1280');
       await page.getByRole('button', { name: /^Keep it running.*Thesis analysis/ }).click();
       // The heartbeat clears the warning; the page shows it gone without a reload.
