@@ -100,6 +100,15 @@ export function parseForwarded(input: ForwardedInput, domain: EnvironmentsDomain
   if (host.includes(',')) return { ok: false, status: 400, reason: 'more than one original host' };
   const envId = environmentOfHost(host, domain);
   if (!envId) return { ok: false, status: 403, reason: 'not an environment host' };
+  // ingress-nginx sets X-Original-URL from the real Host but passes the client's
+  // own headers through, X-Forwarded-Host included: a client could name another
+  // environment (one its cookie is valid for) there. Both must name the same one.
+  if (
+    forwardedHost !== undefined &&
+    fromOriginal &&
+    environmentOfHost(fromOriginal.host, domain) !== envId
+  )
+    return { ok: false, status: 400, reason: 'X-Forwarded-Host and X-Original-URL disagree' };
 
   // The URI: explicit X-Forwarded-Uri, else X-Original-URL's, else (Envoy) the rest of our path.
   let uri: string | undefined = h('x-forwarded-uri');

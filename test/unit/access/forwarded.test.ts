@@ -111,16 +111,39 @@ describe('parseForwarded', () => {
     });
   });
 
-  it('prefers explicit X-Forwarded-* over X-Original-URL', () => {
+  it('prefers explicit X-Forwarded-* over X-Original-URL when they name the same host', () => {
     const r = parseForwarded(
       input({
-        'X-Original-URL': `https://eqqqqqqqqqqqqqqqq.env.localhost/a`,
-        'X-Forwarded-Host': `${ENV}.env.localhost`,
+        'X-Original-URL': `https://${ENV}.env.localhost:8780/a`,
+        'X-Forwarded-Host': `${ENV.toUpperCase()}.env.localhost:8780`,
         'X-Forwarded-Uri': '/b',
       }),
       domain,
     );
     expect(r.ok && r.request).toMatchObject({ envId: ENV, path: '/b' });
+  });
+
+  it("refuses a client's X-Forwarded-Host naming another environment than X-Original-URL (ingress-nginx passes it through)", () => {
+    // User B, holding a cookie for B, asks A's host through ingress-nginx with X-Forwarded-Host: B.
+    const r = parseForwarded(
+      input({
+        'X-Original-URL': `https://eqqqqqqqqqqqqqqqq.env.localhost/`,
+        'X-Original-Method': 'GET',
+        'X-Forwarded-Host': `${ENV}.env.localhost`,
+      }),
+      domain,
+    );
+    expect(r).toMatchObject({ ok: false, status: 400 });
+    // Nor a host outside the domain in X-Original-URL behind a good X-Forwarded-Host.
+    expect(
+      parseForwarded(
+        input({
+          'X-Original-URL': 'https://evil.example/',
+          'X-Forwarded-Host': `${ENV}.env.localhost`,
+        }),
+        domain,
+      ),
+    ).toMatchObject({ ok: false, status: 400 });
   });
 
   it("reads Envoy's path-prefix form: original method, path and Host", () => {
