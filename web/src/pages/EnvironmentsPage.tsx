@@ -149,7 +149,7 @@ function KeptVolumes({
 function LaunchButton({ blockedReason }: { blockedReason: string | undefined }) {
   if (blockedReason) {
     return (
-      <div className="stack" style={{ alignItems: 'center', gap: '0.5rem' }}>
+      <div className="launch-blocked">
         <button
           type="button"
           className="btn btn-primary"
