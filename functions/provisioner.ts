@@ -29,7 +29,10 @@ const processor = new BatchProcessor(EventType.SQS);
 
 async function handleRecord(record: SQSRecord) {
   try {
-    await convergeEnvironment(deps, parseIntent(record.body));
+    const sent = Number(record.attributes?.SentTimestamp);
+    await convergeEnvironment(deps, parseIntent(record.body), {
+      sentAt: sent > 0 ? new Date(sent) : undefined,
+    });
   } catch (err) {
     console.error(
       JSON.stringify({

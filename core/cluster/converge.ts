@@ -109,15 +109,20 @@ export async function observeEnvironment(
 export async function convergeEnvironment(
   deps: ConvergeDeps,
   intent: Intent,
+  /** When the queue received the message (SQS SentTimestamp), if known. */
+  delivery: { sentAt?: Date } = {},
 ): Promise<ConvergeResult> {
+  // Before any read: whatever was sent before this instant, this converge sees.
+  const startedAt = deps.now();
   const env = await deps.environments.get(intent.ownerId, intent.envId);
   if (!env) return { envId: intent.envId, actions: [], statusWritten: false };
   const now = deps.now();
-  // Another message of this generation polls soon: this one is redundant.
-  // Dropping it keeps one poll per transitional environment, whatever the
-  // duplicates; otherwise each extra message would requeue itself for good
-  // and a backlog would feed on itself (see pollPending).
-  if (pollPending(env, now))
+  // A converge of this generation started after this message was sent, or
+  // another message polls soon: this one is redundant. Dropping it keeps one
+  // poll per transitional environment, whatever the duplicates; otherwise
+  // each extra message would requeue itself until the environment settled
+  // and a backlog would feed on itself (see redundant()).
+  if (redundant(env, now, delivery.sentAt))
     return { envId: env.id, phase: env.status.phase, actions: [], statusWritten: false };
   const template = effectiveTemplate(await deps.catalog.get(env.spec.templateId), env.spec);
   const observed = await observeEnvironment(deps.cluster, env, deps.routes);
@@ -141,7 +146,7 @@ export async function convergeEnvironment(
     );
   }
   const requeue = status.phase === 'Failed' ? undefined : decided.requeueAfterSeconds;
-  status = { ...status, nextPoll: nextPollOf(env, requeue, deps.now()) };
+  status = { ...status, converged: convergedRecord(env, startedAt, requeue) };
   const statusWritten = await deps.environments.writeStatus(env, status);
   if (statusWritten && requeue !== undefined) {
     await deps.queue.publish(
@@ -160,26 +165,41 @@ export async function convergeEnvironment(
 
 /** Only short polls are recorded: a purge due in days must not hold off a repair meanwhile. */
 const MAX_RECORDED_POLL_SECONDS = 300;
-/** Margin for clocks: the poll's own message, delayed until `at`, is never taken for a duplicate. */
+/** Margins for clocks (the queue's and ours): the poll's own message is never taken for a duplicate. */
 const POLL_MARGIN_MS = 250;
+const SENT_MARGIN_MS = 1000;
 
-function nextPollOf(env: Environment, requeue: number | undefined, now: Date): Status['nextPoll'] {
-  if (requeue === undefined || requeue > MAX_RECORDED_POLL_SECONDS) return undefined;
-  return { at: new Date(now.getTime() + requeue * 1000).toISOString(), generation: env.generation };
+function convergedRecord(
+  env: Environment,
+  startedAt: Date,
+  requeue: number | undefined,
+): Status['converged'] {
+  const polls = requeue !== undefined && requeue <= MAX_RECORDED_POLL_SECONDS;
+  return {
+    at: startedAt.toISOString(),
+    generation: env.generation,
+    ...(polls ? { nextPollAt: new Date(startedAt.getTime() + requeue * 1000).toISOString() } : {}),
+  };
 }
 
 /**
- * A poll of the environment's current generation is queued for later than
- * now: a message arriving before it is a duplicate (SQS delivers at least
- * once) or a re-enqueue, and the poll will see whatever it would have seen.
- * A new intent always carries a new generation, so it is never dropped.
+ * Whether a message about `env` adds nothing: a converge of its current
+ * generation started after the message was sent (it saw everything the
+ * message could have been about, and queued its own poll if one is needed),
+ * or arrives before the poll that converge queued. A new intent always
+ * carries a new generation, so it is never dropped; a message whose poll
+ * was lost is repaired by the reconciler.
  */
-export function pollPending(env: Pick<Environment, 'generation' | 'status'>, now: Date): boolean {
-  const poll = env.status.nextPoll;
+export function redundant(
+  env: Pick<Environment, 'generation' | 'status'>,
+  now: Date,
+  sentAt?: Date,
+): boolean {
+  const last = env.status.converged;
+  if (!last || last.generation !== env.generation) return false;
+  if (sentAt && sentAt.getTime() < Date.parse(last.at) - SENT_MARGIN_MS) return true;
   return (
-    poll !== undefined &&
-    poll.generation === env.generation &&
-    now.getTime() < Date.parse(poll.at) - POLL_MARGIN_MS
+    last.nextPollAt !== undefined && now.getTime() < Date.parse(last.nextPollAt) - POLL_MARGIN_MS
   );
 }
 

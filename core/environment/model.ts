@@ -167,12 +167,20 @@ export const Status = z.object({
   cullAt: Timestamp.optional(),
   failure: Failure.optional(),
   /**
-   * The provisioner's next poll of this generation: a delayed intent is on
-   * the queue for then. An intent of the same generation that arrives before
-   * it (an SQS duplicate, a reconciler's re-enqueue) is redundant and dropped,
-   * so extra messages end instead of each polling on (cluster/converge.ts).
+   * The provisioner's last converge of this generation: when it started, and
+   * when it polls next (a delayed intent is queued for then). An intent sent
+   * before that start, or arriving before that poll, is redundant (an SQS
+   * duplicate, a reconciler's re-enqueue, a message held up in a backlog) and
+   * is dropped, so extra messages end instead of each polling on
+   * (cluster/converge.ts).
    */
-  nextPoll: z.object({ at: Timestamp, generation: z.number().int().min(1) }).optional(),
+  converged: z
+    .object({
+      at: Timestamp,
+      generation: z.number().int().min(1),
+      nextPollAt: Timestamp.optional(),
+    })
+    .optional(),
   /** Where the current start is: its step, since when, when the attempt began, for which generation. */
   progress: z
     .object({

@@ -60,14 +60,14 @@ export function reconcileDecision(
 /**
  * Status equality as stored: absent and undefined are the same, and the
  * fields heartbeats and the reaper own (lastActivityAt, cullAt) and the
- * provisioner's poll bookkeeping (nextPoll) do not count.
+ * provisioner's bookkeeping (converged) do not count.
  */
 export function sameStatus(a: Status, b: Status): boolean {
   return canonical(a) === canonical(b);
 }
 
 function canonical(status: Status): string {
-  const { lastActivityAt: _a, cullAt: _c, nextPoll: _p, ...rest } = status;
+  const { lastActivityAt: _a, cullAt: _c, converged: _p, ...rest } = status;
   return JSON.stringify(rest, (_k, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(

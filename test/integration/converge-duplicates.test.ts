@@ -4,11 +4,7 @@
 // requeued itself for as long as the start lasted, so a backlog fed on itself.
 import { describe, expect, it } from 'vitest';
 import { ClusterClient, defaultRetryPolicy } from '../../core/cluster/client.js';
-import {
-  type ConvergeDeps,
-  convergeEnvironment,
-  pollPending,
-} from '../../core/cluster/converge.js';
+import { type ConvergeDeps, convergeEnvironment, redundant } from '../../core/cluster/converge.js';
 import { defaultSettings, type Environment } from '../../core/environment/model.js';
 import type { Intent } from '../../core/queue/intent.js';
 import { setupTestCluster } from '../kubesim/support.js';
@@ -55,9 +51,11 @@ describe('duplicated intents', () => {
     expect(first.statusWritten).toBe(true);
     expect(first.requeueAfterSeconds).toBe(5);
     expect(published).toHaveLength(1);
-    expect(current.status.nextPoll).toEqual({
-      at: new Date(clock.getTime() + 5000).toISOString(),
+    const firstAt = clock;
+    expect(current.status.converged).toEqual({
+      at: clock.toISOString(),
       generation: 1,
+      nextPollAt: new Date(clock.getTime() + 5000).toISOString(),
     });
 
     // Two copies arrive a second later: nothing is read from the cluster, nothing queued.
@@ -74,13 +72,21 @@ describe('duplicated intents', () => {
 
     // The poll itself, when due, runs and queues the next one.
     clock = new Date(clock.getTime() + 4000);
-    expect(pollPending(current, clock)).toBe(false);
-    const poll = await convergeEnvironment(deps, intent());
+    expect(redundant(current, clock)).toBe(false);
+    const poll = await convergeEnvironment(deps, intent(), {
+      sentAt: new Date(clock.getTime() - 5),
+    });
     expect(poll.statusWritten).toBe(true);
     expect(published).toHaveLength(2);
 
-    // A change of intent (generation + 1) is converged at once, poll pending or not.
-    expect(pollPending(current, clock)).toBe(true);
+    // A copy sent before that poll started, held up in a backlog, arrives after the next
+    // poll is due: the poll that ran since has seen everything it could be about.
+    clock = new Date(clock.getTime() + 6000);
+    const late = await convergeEnvironment(deps, intent(), { sentAt: firstAt });
+    expect(late).toMatchObject({ statusWritten: false, actions: [] });
+    expect(published).toHaveLength(2);
+
+    // A change of intent (generation + 1) is converged at once, however old the last poll.
     current = { ...current, desiredState: 'stopped', generation: current.generation + 1 };
     const stop = await convergeEnvironment(deps, intent());
     expect(stop.statusWritten).toBe(true);
