@@ -268,6 +268,20 @@ describe('admin section', () => {
     await page.getByRole('row', { name: /environment\.create/ }).waitFor();
     const actors = await page.locator('tbody td[data-label="Who"]').allTextContents();
     expect(new Set(actors)).toEqual(new Set([ADA.email]));
+
+    // A time window: from tomorrow on, nothing has happened yet.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000)
+      .toISOString()
+      .slice(0, 16);
+    await page.getByLabel('From', { exact: true }).fill(local);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText(/^Nothing matches/).waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page
+      .getByRole('row', { name: /template\.create/ })
+      .first()
+      .waitFor();
   });
 
   it('catches a settings save that would undo someone else’s (412), and reloads', async () => {

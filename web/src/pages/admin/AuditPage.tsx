@@ -34,12 +34,19 @@ interface Filter {
   actorId?: string;
   action?: string;
   target?: string;
+  since?: string;
+  until?: string;
 }
+
+/** A datetime-local value (the browser's local time) as an ISO instant, or undefined. */
+const instant = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 export function AuditPage() {
   const [actor, setActor] = useState('');
   const [action, setAction] = useState('');
   const [target, setTarget] = useState('');
+  const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
   const [filter, setFilter] = useState<Filter>({});
   const [filterError, setFilterError] = useState<string>();
   const [more, setMore] = useState<AuditEvent[]>([]);
@@ -91,6 +98,8 @@ export function AuditPage() {
       actorId,
       action: action.trim() || undefined,
       target: target.trim() || undefined,
+      since: instant(since),
+      until: instant(until),
     });
   }
 
@@ -156,6 +165,24 @@ export function AuditPage() {
               onChange={(e) => setTarget(e.target.value)}
             />
           </div>
+          <div className="field">
+            <label htmlFor="audit-since">From</label>
+            <input
+              id="audit-since"
+              type="datetime-local"
+              value={since}
+              onChange={(e) => setSince(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-until">To</label>
+            <input
+              id="audit-until"
+              type="datetime-local"
+              value={until}
+              onChange={(e) => setUntil(e.target.value)}
+            />
+          </div>
           <div className="filter-actions">
             <Button type="submit" size="small" variant="primary">
               Filter
@@ -167,6 +194,8 @@ export function AuditPage() {
                 setActor('');
                 setAction('');
                 setTarget('');
+                setSince('');
+                setUntil('');
                 setFilterError(undefined);
                 setFilter({});
               }}
