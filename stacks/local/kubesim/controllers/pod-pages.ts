@@ -55,6 +55,8 @@ function describe(page: Page, req: IncomingMessage) {
 
 export class PodPages {
   private readonly pages = new Map<string, Page>();
+  /** The same pages by namespace/name: the router looks one up per route at every change. */
+  private readonly byName = new Map<string, Page>();
 
   constructor(private readonly enabled: boolean) {}
 
@@ -91,6 +93,7 @@ export class PodPages {
     });
     page.sockets = sockets;
     this.pages.set(uid, page);
+    this.byName.set(`${page.namespace}/${page.name}`, page);
     // a page is a convenience: its failures must never take kubesim down
     page.server.on('error', () => this.close(uid));
     page.listening = new Promise((resolve) => {
@@ -107,6 +110,8 @@ export class PodPages {
     const page = this.pages.get(uid);
     if (!page) return;
     this.pages.delete(uid);
+    const key = `${page.namespace}/${page.name}`;
+    if (this.byName.get(key) === page) this.byName.delete(key);
     page.server.closeAllConnections?.();
     // upgraded sockets left the HTTP server's books: a stopped pod drops its websockets too
     for (const ws of page.sockets?.clients ?? []) ws.terminate();
@@ -115,9 +120,7 @@ export class PodPages {
   }
 
   endpoint(namespace: string, name: string): string | undefined {
-    for (const p of this.pages.values())
-      if (p.namespace === namespace && p.name === name) return p.url;
-    return undefined;
+    return this.byName.get(`${namespace}/${name}`)?.url;
   }
 
   /** Resolves once every opened page is listening. */
