@@ -418,4 +418,29 @@ describe('admin section', () => {
     }
     await page.setViewportSize({ width: 1280, height: 860 });
   }, 120_000);
+  it('lets a user of an allowed tier launch their own image, only from the allowed registry', async () => {
+    // Ada is on the pro tier now, which the settings above allow custom images from ghcr.io/lablease.
+    await signOut();
+    await signIn(ADA.email, ADA_PASSWORD);
+    await page.getByRole('heading', { name: 'Environments', level: 1 }).waitFor();
+    await page.goto(`${web}/environments/new`);
+    await page.getByRole('radio', { name: /JupyterLab/ }).check();
+    const own = page.getByLabel('Your own image (optional)');
+    await own.waitFor();
+    expect(await page.getByText(/Allowed from: ghcr\.io\/lablease/).count()).toBe(1);
+    await page.getByLabel('Name', { exact: true }).fill('Own image');
+    await own.fill('docker.io/someone/else:1');
+    await page.getByRole('button', { name: 'Launch' }).click();
+    // Refused, in words, beside the field; nothing launched.
+    await page.locator('.field-error').first().waitFor();
+    expect(await own.getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible('launch, image refused');
+
+    await own.fill('ghcr.io/lablease/notebook:2');
+    await page.getByRole('button', { name: 'Launch' }).click();
+    await page.getByRole('heading', { name: 'Own image', level: 1 }).waitFor();
+    expect(await page.locator('.detail-meta').textContent()).toContain(
+      'ghcr.io/lablease/notebook:2 (your own)',
+    );
+  }, 60_000);
 });

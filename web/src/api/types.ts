@@ -83,6 +83,8 @@ export interface Environment {
   id: string;
   name: string;
   templateId: string;
+  /** A custom image run in place of the template's; null for the template's own. */
+  image?: string | null;
   resources: { cpu: string; memory: string };
   volume: { name: string; sizeGi: number };
   desiredState: 'running' | 'stopped' | 'deleted';

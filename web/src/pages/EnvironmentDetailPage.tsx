@@ -198,6 +198,14 @@ export function EnvironmentDetailPage({ id }: { id: string }) {
                 'Assigned when it runs'
               )}
             </dd>
+            {env.image && (
+              <>
+                <dt>Image</dt>
+                <dd>
+                  <code className="break">{env.image}</code> (your own)
+                </dd>
+              </>
+            )}
             <dt>CPU</dt>
             <dd>{formatCpu(env.resources.cpu)}</dd>
             <dt>Memory</dt>

@@ -212,7 +212,16 @@ export function FleetPage() {
                         {o?.disabled && <span className="step-message">Account disabled</span>}
                       </span>
                     </td>
-                    <td data-label="Template">{templateName(env.templateId)}</td>
+                    <td data-label="Template">
+                      <span>
+                        {templateName(env.templateId)}
+                        {env.image && (
+                          <span className="step-message break">
+                            custom image <code>{env.image}</code>
+                          </span>
+                        )}
+                      </span>
+                    </td>
                     <td data-label="Phase">
                       <StatusBadge env={env} />
                     </td>
