@@ -78,22 +78,21 @@ export async function observeEnvironment(
       pods: [],
       routes: routes ? ROUTE_KINDS[routes.kind].map(() => undefined) : undefined,
     });
-  const [volume, deployment, service, networkPolicy, pods, events, routeObjectsRead] =
-    await Promise.all([
-      cluster.read(ref('v1', 'PersistentVolumeClaim', ns, env.spec.volume.name)),
-      cluster.read(ref('apps/v1', 'Deployment', ns, names.deployment)),
-      cluster.read(ref('v1', 'Service', ns, names.service)),
-      cluster.read(ref('networking.k8s.io/v1', 'NetworkPolicy', ns, names.networkPolicy)),
-      cluster.list('v1', 'Pod', { namespace: ns, labelSelector: `${LABEL_ENV}=${env.id}` }),
-      cluster.list('v1', 'Event', { namespace: ns }),
-      routes
-        ? Promise.all(
-            ROUTE_KINDS[routes.kind].map((k) =>
-              cluster.read(ref(k.apiVersion, k.kind, ns, names.route)),
-            ),
-          )
-        : undefined,
-    ]);
+  const [volume, deployment, service, networkPolicy, pods, routeObjectsRead] = await Promise.all([
+    cluster.read(ref('v1', 'PersistentVolumeClaim', ns, env.spec.volume.name)),
+    cluster.read(ref('apps/v1', 'Deployment', ns, names.deployment)),
+    cluster.read(ref('v1', 'Service', ns, names.service)),
+    cluster.read(ref('networking.k8s.io/v1', 'NetworkPolicy', ns, names.networkPolicy)),
+    cluster.list('v1', 'Pod', { namespace: ns, labelSelector: `${LABEL_ENV}=${env.id}` }),
+    routes
+      ? Promise.all(
+          ROUTE_KINDS[routes.kind].map((k) =>
+            cluster.read(ref(k.apiVersion, k.kind, ns, names.route)),
+          ),
+        )
+      : undefined,
+  ]);
+  const events = await eventsAbout(cluster, env, ns, pods);
   return observedFor(env, {
     namespace,
     volume,
@@ -104,6 +103,34 @@ export async function observeEnvironment(
     pods,
     events: events as never,
   });
+}
+
+/**
+ * The events a start is judged by (the planner reads them only while the
+ * environment is meant to run): its volume's, its Deployment's, its pods',
+ * and the namespace's ReplicaSet FailedCreate, each selected by field. One
+ * list of the whole namespace's events instead grew with every environment
+ * of the owner, at every converge.
+ */
+async function eventsAbout(
+  cluster: ClusterClient,
+  env: Environment,
+  ns: string,
+  pods: KubeObject[],
+): Promise<KubeObject[]> {
+  if (env.desiredState !== 'running') return [];
+  const about = (kind: string, name: string) =>
+    `involvedObject.kind=${kind},involvedObject.name=${name}`;
+  const selectors = [
+    about('PersistentVolumeClaim', env.spec.volume.name),
+    about('Deployment', objectNames(env.id).deployment),
+    'involvedObject.kind=ReplicaSet,reason=FailedCreate',
+    ...pods.map((p) => about('Pod', p.metadata.name)),
+  ];
+  const lists = await Promise.all(
+    selectors.map((fieldSelector) => cluster.list('v1', 'Event', { namespace: ns, fieldSelector })),
+  );
+  return lists.flat();
 }
 
 export async function convergeEnvironment(
