@@ -168,10 +168,10 @@ describe('reconciler with a router', () => {
     } as KubeObject);
     await h.converge();
     expect((await h.routeObjects()).every(Boolean)).toBe(true);
-    const before = (resource: string) => cluster.sim.requests.count('list', resource);
+    const listCount = (resource: string) => cluster.sim.requests.count('list', resource);
     const lists = {
-      httproutes: before('httproutes'),
-      securitypolicies: before('securitypolicies'),
+      httproutes: listCount('httproutes'),
+      securitypolicies: listCount('securitypolicies'),
     };
     const report = await reconcileCluster({
       environments: {
@@ -194,8 +194,8 @@ describe('reconciler with a router', () => {
       log: () => {},
       options: { shards: 1 },
     });
-    expect(before('httproutes') - lists.httproutes).toBe(1);
-    expect(before('securitypolicies') - lists.securitypolicies).toBe(1);
+    expect(listCount('httproutes') - lists.httproutes).toBe(1);
+    expect(listCount('securitypolicies') - lists.securitypolicies).toBe(1);
     const mine = report.orphanComputeDeleted.filter((o) => o.envId === env.id).map((o) => o.kind);
     expect(mine).toEqual(['Deployment', 'HTTPRoute', 'SecurityPolicy', 'Service', 'NetworkPolicy']);
     expect((await h.routeObjects()).some(Boolean)).toBe(false);
