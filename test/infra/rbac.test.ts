@@ -13,15 +13,14 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ClusterClient, defaultRetryPolicy } from '../../core/cluster/client.js';
-import { type ConvergeDeps, convergeEnvironment } from '../../core/cluster/converge.js';
-import type { RouterKind, RouterOptions } from '../../core/cluster/routes/index.js';
-import { defaultSettings, type Environment } from '../../core/environment/model.js';
+import type { RouterOptions } from '../../core/cluster/routes/index.js';
+import type { Environment } from '../../core/environment/model.js';
 import { reconcileCluster } from '../../core/jobs/reconciler.js';
 import { RESOURCES } from '../../stacks/local/kubesim/resources.js';
 import { CLUSTER_GROUP } from '../../stacks/settings.js';
 import { setupTestCluster } from '../kubesim/support.js';
-import { anEnvironment, aTemplate } from '../unit/environment/fixtures.js';
+import { convergeHarness, exampleRouterOptions } from '../support/converge.js';
+import { anEnvironment } from '../unit/environment/fixtures.js';
 import { ROOT } from './sst-build.js';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
@@ -36,56 +35,14 @@ const cluster = setupTestCluster();
 const served = new Set<string>();
 const groupOf = new Map(RESOURCES.map((r) => [r.plural, r.group]));
 
-const routerOptions = (kind: RouterKind): RouterOptions => ({
-  kind,
-  domain: 'env.example.org',
-  apiUrl: 'https://api.example.org',
-  gateway: { namespace: 'lablease-system', name: 'lablease' },
-  authBackend: { kind: 'Service', namespace: 'lablease-system', name: 'lablease-api', port: 80 },
-  ingressClass: 'nginx',
-});
-
 function worker(env: Environment, routes: RouterOptions) {
-  let current = env;
-  const cl = new ClusterClient(cluster.kc, { ...defaultRetryPolicy, sleep: async () => {} });
-  const deps: ConvergeDeps = {
-    environments: {
-      get: async () => current,
-      writeStatus: async (e, status) => {
-        if (e.generation !== current.generation) return false;
-        current = { ...current, status };
-        return true;
-      },
-    },
-    catalog: { get: async () => aTemplate(), settings: async () => defaultSettings() },
-    users: { get: async () => undefined },
-    cluster: cl,
-    queue: { publish: async () => true },
-    now: () => new Date(),
+  return convergeHarness(cluster.kc, env, {
     routes,
     activity: {
       token: async () => 'activity-token',
       url: (id) => `https://api.example.org/a/${id}`,
     },
-  };
-  const converge = () =>
-    convergeEnvironment(deps, {
-      envId: env.id,
-      ownerId: env.ownerId,
-      generation: current.generation,
-    });
-  const until = async (phase: string) => {
-    for (let i = 0; i < 400; i++) {
-      const r = await converge();
-      if (r.phase === phase) return r;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error(`never ${phase}: ${JSON.stringify(current.status)}`);
-  };
-  const set = (patch: Partial<Environment>) => {
-    current = { ...current, ...patch, generation: current.generation + 1 };
-  };
-  return { cl, until, set };
+  });
 }
 
 const anEnv = (id: string, owner: string) =>
@@ -122,7 +79,7 @@ describe('stacks/cluster RBAC', () => {
       ['gateway', 'ecccccccccccccccc', 'c'.repeat(32)],
       ['ingress-nginx', 'edddddddddddddddd', 'd'.repeat(32)],
     ] as const) {
-      const routes = routerOptions(kind);
+      const routes = exampleRouterOptions(kind);
       // A whole lifecycle: start, stop, start again, delete with the data.
       const w = worker(anEnv(id, owner), routes);
       await w.until('Running');

@@ -5,12 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentTokens } from '../../core/access/tokens.js';
 import { generateSigningKey } from '../../core/auth/access-token.js';
-import { ClusterClient, defaultRetryPolicy, type KubeObject } from '../../core/cluster/client.js';
-import { type ConvergeDeps, convergeEnvironment } from '../../core/cluster/converge.js';
-import { defaultSettings, type Environment } from '../../core/environment/model.js';
+import type { KubeObject } from '../../core/cluster/client.js';
 import { namespaceFor } from '../../core/environment/naming.js';
 import { setupTestCluster } from '../kubesim/support.js';
-import { anEnvironment, aTemplate } from '../unit/environment/fixtures.js';
+import { convergeHarness } from '../support/converge.js';
+import { anEnvironment } from '../unit/environment/fixtures.js';
 
 const cluster = setupTestCluster();
 
@@ -20,40 +19,13 @@ describe('the activity Secret', () => {
       issuer: 'https://api.example.org',
       now: () => new Date(),
     });
-    let current: Environment = anEnvironment();
-    const env = current;
-    const cl = new ClusterClient(cluster.kc, { ...defaultRetryPolicy, sleep: async () => {} });
-    const deps: ConvergeDeps = {
-      environments: {
-        get: async () => current,
-        writeStatus: async (e, status) => {
-          if (e.generation !== current.generation) return false;
-          current = { ...current, status };
-          return true;
-        },
-      },
-      catalog: { get: async () => aTemplate(), settings: async () => defaultSettings() },
-      users: { get: async () => undefined },
-      cluster: cl,
-      queue: { publish: async () => true },
-      now: () => new Date(),
+    const env = anEnvironment();
+    const { cl, until, set } = convergeHarness(cluster.kc, env, {
       activity: {
         token: (envId, ownerId) => tokens.mintActivityToken(envId, ownerId),
         url: (envId) => `https://api.example.org/api/v1/environments/${envId}/activity`,
       },
-    };
-    const until = async (phase: string) => {
-      for (let i = 0; i < 200; i++) {
-        const r = await convergeEnvironment(deps, {
-          envId: env.id,
-          ownerId: env.ownerId,
-          generation: current.generation,
-        });
-        if (r.phase === phase) return r;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`never ${phase}: ${JSON.stringify(current.status)}`);
-    };
+    });
     const ns = namespaceFor(env.ownerId);
     const secretRef = {
       apiVersion: 'v1',
@@ -75,7 +47,7 @@ describe('the activity Secret', () => {
     });
     expect(JSON.stringify(deployment)).toContain(`"secretName":"${env.id}-activity"`);
 
-    current = { ...current, desiredState: 'deleted', generation: current.generation + 1 };
+    set({ desiredState: 'deleted' });
     await until('Deleted');
     expect(await cl.read(secretRef)).toBeUndefined();
   });

@@ -3,11 +3,10 @@
 // copies SQS delivers or the reconciler adds. Before, each extra message
 // requeued itself for as long as the start lasted, so a backlog fed on itself.
 import { describe, expect, it } from 'vitest';
-import { ClusterClient, defaultRetryPolicy } from '../../core/cluster/client.js';
-import { type ConvergeDeps, convergeEnvironment, redundant } from '../../core/cluster/converge.js';
-import { defaultSettings, type Environment } from '../../core/environment/model.js';
+import { convergeEnvironment, redundant } from '../../core/cluster/converge.js';
 import type { Intent } from '../../core/queue/intent.js';
 import { setupTestCluster } from '../kubesim/support.js';
+import { convergeHarness } from '../support/converge.js';
 import { anEnvironment, aTemplate } from '../unit/environment/fixtures.js';
 
 const cluster = setupTestCluster();
@@ -16,21 +15,9 @@ describe('duplicated intents', () => {
   it('end at once while a poll of the same generation is queued; a new generation is never dropped', async () => {
     // Never ready: the start is polled for as long as the test needs.
     cluster.sim.simulation.scriptImage(aTemplate().image.split(':')[0]!, 'NeverReady');
-    let current: Environment = anEnvironment();
     let clock = new Date('2026-03-01T10:00:00.000Z');
     const published: Array<{ intent: Intent; delaySeconds?: number }> = [];
-    const deps: ConvergeDeps = {
-      environments: {
-        get: async () => current,
-        writeStatus: async (e, status) => {
-          if (e.generation !== current.generation) return false;
-          current = { ...current, status };
-          return true;
-        },
-      },
-      catalog: { get: async () => aTemplate(), settings: async () => defaultSettings() },
-      users: { get: async () => undefined },
-      cluster: new ClusterClient(cluster.kc, { ...defaultRetryPolicy, sleep: async () => {} }),
+    const h = convergeHarness(cluster.kc, anEnvironment(), {
       queue: {
         publish: async (intent, opts) => {
           published.push({ intent, delaySeconds: opts?.delaySeconds });
@@ -39,11 +26,12 @@ describe('duplicated intents', () => {
       },
       now: () => clock,
       planOptions: { deadlines: { pollSeconds: 5 } },
-    };
+    });
+    const { deps } = h;
     const intent = () => ({
-      envId: current.id,
-      ownerId: current.ownerId,
-      generation: current.generation,
+      envId: h.get().id,
+      ownerId: h.get().ownerId,
+      generation: h.get().generation,
     });
 
     // The first converge starts the environment and queues its next poll.
@@ -52,7 +40,7 @@ describe('duplicated intents', () => {
     expect(first.requeueAfterSeconds).toBe(5);
     expect(published).toHaveLength(1);
     const firstAt = clock;
-    expect(current.status.converged).toEqual({
+    expect(h.get().status.converged).toEqual({
       at: clock.toISOString(),
       generation: 1,
       nextPollAt: new Date(clock.getTime() + 5000).toISOString(),
@@ -61,18 +49,18 @@ describe('duplicated intents', () => {
     // Two copies arrive a second later: nothing is read from the cluster, nothing queued.
     clock = new Date(clock.getTime() + 1000);
     const requests = cluster.sim.requests.count();
-    const statusBefore = current.status;
+    const statusBefore = h.get().status;
     for (let i = 0; i < 2; i++) {
       const dup = await convergeEnvironment(deps, intent());
       expect(dup).toMatchObject({ statusWritten: false, actions: [] });
     }
     expect(cluster.sim.requests.count()).toBe(requests);
     expect(published).toHaveLength(1);
-    expect(current.status).toBe(statusBefore);
+    expect(h.get().status).toBe(statusBefore);
 
     // The poll itself, when due, runs and queues the next one.
     clock = new Date(clock.getTime() + 4000);
-    expect(redundant(current, clock)).toBe(false);
+    expect(redundant(h.get(), clock)).toBe(false);
     const poll = await convergeEnvironment(deps, intent(), {
       sentAt: new Date(clock.getTime() - 5),
     });
@@ -87,7 +75,7 @@ describe('duplicated intents', () => {
     expect(published).toHaveLength(2);
 
     // A change of intent (generation + 1) is converged at once, however old the last poll.
-    current = { ...current, desiredState: 'stopped', generation: current.generation + 1 };
+    h.set({ desiredState: 'stopped' });
     const stop = await convergeEnvironment(deps, intent());
     expect(stop.statusWritten).toBe(true);
     expect(stop.actions.length).toBeGreaterThan(0);

@@ -5,68 +5,25 @@
 // a route deleted by hand is seen as drift and re-applied; delete removes
 // them with the compute; an orphaned route is deleted by the reconciler.
 import { describe, expect, it } from 'vitest';
-import { ClusterClient, defaultRetryPolicy, type KubeObject } from '../../core/cluster/client.js';
-import { type ConvergeDeps, convergeEnvironment } from '../../core/cluster/converge.js';
+import type { KubeObject } from '../../core/cluster/client.js';
 import {
   ROUTE_KINDS,
   type RouterKind,
   type RouterOptions,
 } from '../../core/cluster/routes/index.js';
-import { defaultSettings, type Environment } from '../../core/environment/model.js';
+import type { Environment } from '../../core/environment/model.js';
 import { namespaceFor } from '../../core/environment/naming.js';
 import { reconcileCluster } from '../../core/jobs/reconciler.js';
 import { setupTestCluster } from '../kubesim/support.js';
-import { anEnvironment, aTemplate } from '../unit/environment/fixtures.js';
+import { convergeHarness, exampleRouterOptions } from '../support/converge.js';
+import { anEnvironment } from '../unit/environment/fixtures.js';
 
 const cluster = setupTestCluster();
 
-const options = (kind: RouterKind): RouterOptions => ({
-  kind,
-  domain: 'env.example.org',
-  apiUrl: 'https://api.example.org',
-  gateway: { namespace: 'lablease-system', name: 'lablease' },
-  authBackend: { kind: 'Service', namespace: 'lablease-system', name: 'lablease-api', port: 80 },
-  ingressClass: 'nginx',
-});
-
-/** One environment in memory, written as the store would (status only when the generation matches). */
+/** One environment in memory, with its route objects read back from the cluster. */
 function harness(env: Environment, routes: RouterOptions) {
-  let current = env;
-  const cl = new ClusterClient(cluster.kc, { ...defaultRetryPolicy, sleep: async () => {} });
-  const deps: ConvergeDeps = {
-    environments: {
-      get: async () => current,
-      writeStatus: async (e, status) => {
-        if (e.generation !== current.generation) return false;
-        current = { ...current, status };
-        return true;
-      },
-    },
-    catalog: { get: async () => aTemplate(), settings: async () => defaultSettings() },
-    users: { get: async () => undefined },
-    cluster: cl,
-    queue: { publish: async () => true },
-    now: () => new Date(),
-    routes,
-  };
-  const converge = () =>
-    convergeEnvironment(deps, {
-      envId: env.id,
-      ownerId: env.ownerId,
-      generation: current.generation,
-    });
-  /** Converges until the phase is reached (the simulated kubelet runs in the background). */
-  const until = async (phase: string) => {
-    for (let i = 0; i < 200; i++) {
-      const r = await converge();
-      if (r.phase === phase) return r;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error(`never ${phase}: ${JSON.stringify(current.status)}`);
-  };
-  const set = (patch: Partial<Environment>) => {
-    current = { ...current, ...patch, generation: current.generation + 1 };
-  };
+  const h = convergeHarness(cluster.kc, env, { routes });
+  const { cl } = h;
   const routeObjects = () =>
     Promise.all(
       ROUTE_KINDS[routes.kind].map((k) =>
@@ -77,7 +34,7 @@ function harness(env: Environment, routes: RouterOptions) {
         }),
       ),
     );
-  return { deps, cl, converge, until, set, routeObjects, get: () => current };
+  return { ...h, routeObjects };
 }
 
 const ids: Record<RouterKind, { env: string; owner: string }> = {
@@ -93,7 +50,7 @@ describe.each(['gateway', 'ingress-nginx'] as const)('converge with the %s route
       ownerId: owner,
       spec: { ...anEnvironment().spec, volume: { name: `${id}-workspace`, sizeGi: 1 } },
     });
-    const h = harness(env, options(router));
+    const h = harness(env, exampleRouterOptions(router));
     await h.cl.apply({
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -154,7 +111,7 @@ describe.each(['gateway', 'ingress-nginx'] as const)('converge with the %s route
 
 describe('reconciler with a router', () => {
   it('lists the route kinds once each and deletes an orphaned route (HTTPRoute before its SecurityPolicy)', async () => {
-    const routes = options('gateway');
+    const routes = exampleRouterOptions('gateway');
     const env = anEnvironment({
       id: 'eeeeeeeeeeeeeeeee',
       ownerId: 'e'.repeat(32),
