@@ -12,6 +12,7 @@ import {
   GSI1,
   GSI2,
   GSI3,
+  GSI4,
   runningIndexBefore,
   runningIndexKeys,
   shardIndexKeys,
@@ -35,7 +36,7 @@ afterAll(() => {
 });
 
 describe('ensureTable', () => {
-  it('creates the table with its keys, the three sparse GSIs and TTL on expiresAt', async () => {
+  it('creates the table with its keys, the four sparse GSIs and TTL on expiresAt', async () => {
     const { Table } = await client.send(new DescribeTableCommand({ TableName }));
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.KeySchema).toEqual([
@@ -55,6 +56,10 @@ describe('ensureTable', () => {
         { AttributeName: GSI2.sk, KeyType: 'RANGE' },
       ],
       [GSI3.name]: [{ AttributeName: GSI3.pk, KeyType: 'HASH' }],
+      [GSI4.name]: [
+        { AttributeName: GSI4.pk, KeyType: 'HASH' },
+        { AttributeName: GSI4.sk, KeyType: 'RANGE' },
+      ],
     });
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
 
@@ -70,7 +75,7 @@ describe('ensureTable', () => {
     const other = uniqueName('table');
     await Promise.all([ensureTable(client, other), ensureTable(client, other)]);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: other }));
-    expect(Table?.GlobalSecondaryIndexes).toHaveLength(3);
+    expect(Table?.GlobalSecondaryIndexes).toHaveLength(4);
   });
 });
 
