@@ -10,10 +10,9 @@
 // dashboard to start it. A deleted one is a 409.
 
 import type { Principal } from '../auth/principal.js';
-import { canSee } from '../auth/principal.js';
 import { hashSecret, newId, newSecret } from '../auth/secrets.js';
-import type { Environment } from '../environment/model.js';
-import { DomainError, NotFound } from '../errors.js';
+import { visibleEnvironment } from '../environment/visible.js';
+import { DomainError } from '../errors.js';
 import type { AccessCodeStore } from '../store/access-codes.js';
 import type { AuditStore } from '../store/audit.js';
 import type { EnvironmentStore } from '../store/environments.js';
@@ -85,13 +84,5 @@ export async function openEnvironment(
   return `${base}${OPEN_PATH}?code=${code}&next=${next}`;
 }
 
-/** The environment if the principal may see it; otherwise NotFound, as if it did not exist. */
-async function visible(deps: OpenDeps, principal: Principal, id: string): Promise<Environment> {
-  const own = await deps.environments.get(principal.userId, id);
-  if (own) return own;
-  if (principal.role === 'admin') {
-    const any = await deps.environments.findById(id);
-    if (any && canSee(principal, any.ownerId)) return any;
-  }
-  throw new NotFound('The environment');
-}
+const visible = (deps: OpenDeps, principal: Principal, id: string) =>
+  visibleEnvironment(deps.environments, principal, id);

@@ -5,7 +5,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { Unauthenticated } from '../../auth/errors.js';
 import type { Principal } from '../../auth/principal.js';
-import { canSee, requireScope } from '../../auth/principal.js';
+import { requireScope } from '../../auth/principal.js';
 import { mayUseCustomImages } from '../../environment/custom-images.js';
 import {
   changeEnvironment,
@@ -16,7 +16,8 @@ import {
 import type { Environment, Template } from '../../environment/model.js';
 import { cullWarningOf, tierLimits } from '../../environment/policies.js';
 import type { Operation } from '../../environment/state-machine.js';
-import { NotFound, ValidationFailed } from '../../errors.js';
+import { visibleEnvironment } from '../../environment/visible.js';
+import { ValidationFailed } from '../../errors.js';
 import type { EnvironmentStore } from '../../store/environments.js';
 import type { UserStore } from '../../store/users.js';
 import type { AppEnv } from '../context.js';
@@ -197,16 +198,8 @@ const problem = { description: 'A problem (RFC 9457).' };
 export function environmentRoutes(deps: EnvironmentRouteDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  /** The environment if the principal may see it; otherwise 404, as if it did not exist. */
-  async function visible(principal: Principal, id: string): Promise<Environment> {
-    const own = await deps.environments.get(principal.userId, id);
-    if (own) return own;
-    if (principal.role === 'admin') {
-      const any = await deps.environments.findById(id);
-      if (any && canSee(principal, any.ownerId)) return any;
-    }
-    throw new NotFound('The environment');
-  }
+  const visible = (principal: Principal, id: string) =>
+    visibleEnvironment(deps.environments, principal, id);
 
   async function tierOf(userId: string) {
     const user = await deps.users.get(userId);
