@@ -13,6 +13,10 @@ export const SETTINGS = {
   ALARM_EMAIL: 'ops@example.org',
 };
 
+/** Every variable stacks/settings.ts reads at deploy. */
+const DEPLOY_SETTING =
+  /^(LABLEASE_.*|ENVIRONMENTS_DOMAIN|EKS_CLUSTER_NAME|ALARM_EMAIL|ADMIN_EMAILS|ALLOWED_EMAIL_DOMAINS|API_DOMAIN|WEB_DOMAIN|AUDIT_RETENTION_DAYS|LOCAL_ACCOUNTS|OIDC_CLIENT_ID)$/;
+
 export interface RunResult {
   recording: Recording;
   app: { removal: string; protect: boolean; home: string };
@@ -26,6 +30,9 @@ export async function runApp(
   // Fresh stacks/ modules per run under vitest; a plain process (npm run bench) runs once.
   if (process.env.VITEST) vi.resetModules();
   const saved = { ...process.env };
+  // Only this run's settings: `npm run bench` has started local platforms in
+  // this process before, which leave e.g. LABLEASE_CLUSTER=kubesim behind.
+  for (const k of Object.keys(process.env)) if (DEPLOY_SETTING.test(k)) delete process.env[k];
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
