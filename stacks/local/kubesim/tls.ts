@@ -62,8 +62,10 @@ export function selfSignedCert(commonName = 'kubesim', now = new Date()): SelfSi
     seq(oid('2.5.29.17'), octets(san)),
     seq(oid('2.5.29.37'), octets(seq(oid('1.3.6.1.5.5.7.3.1')))), // extKeyUsage: serverAuth
   );
+  // A positive INTEGER in minimal DER: the first byte neither 0 (OpenSSL refuses
+  // the padding: 1 start in 256 failed before) nor ≥ 0x80 (it would read as negative).
   const serial = randomBytes(16);
-  serial[0] = (serial[0] as number) & 0x7f;
+  serial[0] = ((serial[0] as number) & 0x7f) | 0x01;
   const tbs = seq(
     explicit(0, int(Buffer.from([2]))),
     int(serial),
