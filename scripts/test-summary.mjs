@@ -13,9 +13,10 @@ try {
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
-// A file that fails to load has no failed test but is a failure all the same.
+// A file that fails to load, or whose setup fails (its tests then count as
+// skipped), has no failed test but is a failure all the same.
 const failedFiles = (report.testResults ?? []).filter(
-  (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+  (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
 ).length;
 const failed = (report.numFailedTests ?? 0) + failedFiles;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
