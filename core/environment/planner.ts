@@ -581,13 +581,7 @@ function planStopped(ctx: Ctx): Plan {
   const phase = stopped ? 'Stopped' : 'Stopping';
   return {
     actions,
-    status: {
-      ...base(prev),
-      phase,
-      conditions,
-      observedGeneration: stopped ? desired.generation : prev.observedGeneration,
-      events: phaseEvent(prev, phase, ctx.at),
-    },
+    status: windingDownStatus(ctx, phase, conditions, stopped),
     requeueAfterSeconds: stopped ? undefined : ctx.deadlines.pollSeconds,
   };
 }
@@ -625,15 +619,28 @@ function planDeleted(ctx: Ctx): Plan {
   return {
     actions,
     status: {
-      ...base(prev),
-      phase,
-      conditions,
-      observedGeneration: gone ? desired.generation : prev.observedGeneration,
-      events: phaseEvent(prev, phase, ctx.at),
+      ...windingDownStatus(ctx, phase, conditions, gone),
       url: undefined,
       cullAt: undefined,
     },
     requeueAfterSeconds,
+  };
+}
+
+/** Stopping/Stopped, Deleting/Deleted: the intent's generation is observed once it has settled. */
+function windingDownStatus(
+  ctx: Ctx,
+  phase: Status['phase'],
+  conditions: Status['conditions'],
+  settled: boolean,
+): Status {
+  const prev = ctx.desired.status;
+  return {
+    ...base(prev),
+    phase,
+    conditions,
+    observedGeneration: settled ? ctx.desired.generation : prev.observedGeneration,
+    events: phaseEvent(prev, phase, ctx.at),
   };
 }
 
