@@ -1,9 +1,9 @@
-// scripts/bootstrap-admin.ts: the first admin of a deployed stage, on the
+// scripts/create-first-admin.ts: the first admin of a deployed stage, on the
 // table named like `sst deploy` prints it (here on DynamoDB Local).
 import { describe, expect, inject, it, vi } from 'vitest';
 import { createDocumentClient } from '../../core/store/client.js';
 import { UserStore } from '../../core/store/users.js';
-import { bootstrapAdmin } from '../../scripts/bootstrap-admin.js';
+import { createFirstAdmin } from '../../scripts/create-first-admin.js';
 import { ensureTable } from '../../stacks/local/table.js';
 import { dynamoClients, uniqueName } from '../support/aws.js';
 
@@ -19,9 +19,9 @@ describe('bootstrap-admin script', () => {
     // The SDK reads credentials from the process, as the operator's shell gives them.
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-    const created = await bootstrapAdmin(env, 'Ops@Example.org');
+    const created = await createFirstAdmin(env, 'Ops@Example.org');
     expect(created?.password.length).toBeGreaterThanOrEqual(12);
-    expect(await bootstrapAdmin(env, 'ops@example.org')).toBeUndefined();
+    expect(await createFirstAdmin(env, 'ops@example.org')).toBeUndefined();
     const users = new UserStore(
       createDocumentClient({ region: 'us-east-1', dynamodbEndpoint: env.DYNAMODB_ENDPOINT }),
       table,
