@@ -11,8 +11,7 @@
 // domain's port when it names one): anything else is refused before any
 // credential is looked at.
 
-/** An environment id (core/environment/naming.ts): 'e' + 16 base32 characters. */
-export const ENVIRONMENT_ID = /^e[a-z2-7]{16}$/;
+import { ENVIRONMENT_ID } from '../environment/naming.js';
 
 export type ProxyForm = 'subrequest' | 'path-prefix';
 

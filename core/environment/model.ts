@@ -2,6 +2,7 @@
 // same name. Everything that reaches Kubernetes is validated here: ids and
 // template fields only; a user's display name is data, never a name.
 import { z } from 'zod';
+import { ENVIRONMENT_ID } from './naming.js';
 import { canonicalCpu, canonicalMemory, parseCpu, parseMemory } from './quantity.js';
 
 export const Phase = z.enum([
@@ -105,7 +106,7 @@ export const TemplateId = z
 
 export const EnvironmentId = z
   .string()
-  .regex(/^e[a-z2-7]{16}$/, "must be an environment id ('e' and 16 base32 characters)");
+  .regex(ENVIRONMENT_ID, "must be an environment id ('e' and 16 base32 characters)");
 export const UserId = z.string().regex(/^[0-9a-f]{32}$/, 'must be a user id (32 hex characters)');
 
 export const VolumeSpec = z.object({

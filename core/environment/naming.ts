@@ -30,13 +30,15 @@ export function newEnvironmentId(random: (n: number) => Uint8Array = randomBytes
 }
 
 const USER_ID = /^[0-9a-f]{32}$/;
-const ENV_ID = /^e[a-z2-7]{16}$/;
+/** 'e' + 16 base32 characters: what newEnvironmentId makes. */
+export const ENVIRONMENT_ID = /^e[a-z2-7]{16}$/;
 
 function assertUserId(userId: string) {
   if (!USER_ID.test(userId)) throw new TypeError(`not a user id: ${JSON.stringify(userId)}`);
 }
 function assertEnvironmentId(envId: string) {
-  if (!ENV_ID.test(envId)) throw new TypeError(`not an environment id: ${JSON.stringify(envId)}`);
+  if (!ENVIRONMENT_ID.test(envId))
+    throw new TypeError(`not an environment id: ${JSON.stringify(envId)}`);
 }
 
 /** The user's namespace: 'lab-' + 32 hex = 36 characters. */

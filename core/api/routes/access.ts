@@ -8,18 +8,16 @@
 //   environment host with a one-time code.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ENVIRONMENT_ID as ENV_ID } from '../../access/forwarded.js';
 import type { Access } from '../../access/index.js';
 import { openEnvironment, verifyAccess } from '../../access/index.js';
 import { Unauthenticated } from '../../auth/errors.js';
 import { requireScope } from '../../auth/principal.js';
+import { ENVIRONMENT_ID as ENV_ID } from '../../environment/naming.js';
 import type { AppEnv } from '../context.js';
 import { problemResponse } from '../problem.js';
 import { validationHook } from '../validation.js';
+import { IdParam } from './environments.js';
 
-const IdParam = z.object({
-  id: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'is not an environment id'),
-});
 const problem = { description: 'A problem (RFC 9457).' };
 
 /** Forward auth and the pod's activity reports: mounted before the user guard. */

@@ -175,7 +175,8 @@ const CreateBody = z
   .strict()
   .openapi('CreateEnvironment');
 
-const IdParam = z.object({
+/** An environment id in a path; a well-formed one that is not yours is a 404 later. */
+export const IdParam = z.object({
   id: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'is not an environment id'),
 });
 const ListQuery = z.object({

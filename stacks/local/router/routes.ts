@@ -5,6 +5,7 @@
 // write, and their values end up in nginx configuration: every field is
 // matched against an allow-list here, and an object that fails is skipped,
 // never escaped into the config.
+import { ENVIRONMENT_ID } from '../../../core/environment/naming.js';
 
 /** One routed environment; every field already validated. */
 export interface EnvironmentRoute {
@@ -33,7 +34,8 @@ type RouteObject = {
   spec?: any;
 };
 
-export const ENV_ID = /^e[a-z2-7]{16}$/;
+export const ENV_ID = ENVIRONMENT_ID;
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LOOPBACK_URL = /^http:\/\/127\.0\.0\.1:(\d{1,5})\/?$/;
 const MANAGED = 'app.kubernetes.io/managed-by=lablease';
