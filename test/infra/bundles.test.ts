@@ -1,7 +1,9 @@
 // Every function, bundled exactly as SST bundles it (stacks/bundling.ts),
 // builds, exports its handler and loads in a fresh Node 24 — the ESM bundle
-// of @kubernetes/client-node included — and the API bundle carries no
-// Kubernetes client. Sizes and cold import times are in `npm run bench`.
+// of @kubernetes/client-node included — the API answers its first request,
+// the API bundle carries no Kubernetes client, and a cold start loads none of
+// the AWS SDK's credential providers a Lambda does not use. Sizes and cold
+// start times are in `npm run bench`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAll, coldImport, type FunctionBundle, lambdaLikeEnv } from './bundles.js';
 
 const KUBERNETES_CLIENT = /node_modules\/@kubernetes\/client-node\//;
+// Lambda hands a function its credentials in the environment; these others
+// (profiles, SSO, web identity, container and instance metadata) the SDK
+// imports only when that fails.
+const UNUSED_CREDENTIAL_PROVIDERS =
+  /node_modules\/@aws-sdk\/(credential-provider-(ini|sso|process|web-identity|http|login)|nested-clients|token-providers)\/|node_modules\/@smithy\/credential-provider-imds\//;
 
 describe('function bundles', () => {
   let bundles: FunctionBundle[];
@@ -17,6 +24,7 @@ describe('function bundles', () => {
     bundles = await buildAll(out);
   }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const bundle = (name: string) => bundles.find((b) => b.name === name)!;
 
   it('builds every declared function with its handler exported', () => {
     expect(bundles.map((b) => b.name)).toEqual([
@@ -25,24 +33,38 @@ describe('function bundles', () => {
       'reaper',
       'reconciler',
       'bare-hono',
+      'hono-dynamodb',
     ]);
     for (const b of bundles) expect(b.exports, b.name).toContain(b.exportName);
   });
 
-  it('loads every bundle once in a fresh Node, its handler a function', () => {
+  it('loads every bundle once in a fresh Node, its handler a function; the API answers', () => {
     const env = lambdaLikeEnv(out);
     for (const b of bundles) {
-      const loaded = coldImport(b.file, b.exportName, env);
+      const loaded = coldImport(b, env);
       expect(loaded.exportType, b.name).toBe('function');
+      if (b.probe) expect(loaded.status, `${b.name} GET ${b.probe}`).toBe(200);
     }
+    expect(bundle('api').probe).toBe('/health');
   }, 120_000);
 
   it('keeps @kubernetes/client-node out of the API, the reaper; in the cluster workers', () => {
-    const has = (name: string) =>
-      bundles.find((b) => b.name === name)!.inputs.some((i) => KUBERNETES_CLIENT.test(i));
+    const has = (name: string) => bundle(name).inputs.some((i) => KUBERNETES_CLIENT.test(i));
     expect(has('api')).toBe(false);
     expect(has('reaper')).toBe(false);
     expect(has('provisioner')).toBe(true);
     expect(has('reconciler')).toBe(true);
+  });
+
+  it('leaves the credential providers a Lambda does not use out of every cold start', () => {
+    for (const b of bundles) {
+      expect(
+        b.coldInputs.filter((i) => UNUSED_CREDENTIAL_PROVIDERS.test(i)),
+        b.name,
+      ).toEqual([]);
+      expect(b.bytes, b.name).toBeLessThanOrEqual(b.totalBytes);
+    }
+    // Still in the package, for the SDK to import when the environment has none.
+    expect(bundle('api').inputs.some((i) => UNUSED_CREDENTIAL_PROVIDERS.test(i))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
-// Every function bundled the way SST bundles it (sst-build.ts), plus a bare
-// Hono hello-world Lambda as the yardstick, and a way to load a bundle in a
-// fresh Node process, as a Lambda cold start does, timing its import.
+// Every function bundled the way SST bundles it (sst-build.ts), plus two
+// yardsticks (a bare Hono hello-world Lambda, and Hono with the DynamoDB
+// document client), and a way to load a bundle in a fresh Node process, as a
+// Lambda cold start does, timing its import and its first answer.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,22 +14,33 @@ import { type Built, buildLikeSst, handlerSource } from './sst-build.js';
 export interface FunctionBundle extends Built {
   name: string;
   exportName: string;
+  /** For an HTTP function: the path of a GET its first invocation answers 200. */
+  probe?: string;
 }
 
-export const BARE_HONO = 'test/infra/fixtures/hello-hono.ts';
+/** The yardsticks, built and timed beside the functions. */
+export const YARDSTICKS = [
+  { name: 'bare-hono', source: 'test/infra/fixtures/hello-hono.ts', probe: '/' },
+  { name: 'hono-dynamodb', source: 'test/infra/fixtures/hono-dynamodb.ts', probe: '/health' },
+] as const;
 
-/** Builds the functions sst.config.ts declares (their handlers as declared) and the bare Hono one. */
+/** Builds the functions sst.config.ts declares (their handlers as declared) and the yardsticks. */
 export async function buildAll(outDir: string): Promise<FunctionBundle[]> {
   const fns = functionsOf(await runApp('dev'));
   const entries = [
-    ...Object.entries(fns).map(([name, fn]) => ({ name, ...handlerSource(fn.handler) })),
-    { name: 'bare-hono', source: BARE_HONO, exportName: 'handler' },
+    ...Object.entries(fns).map(([name, fn]) => ({
+      name,
+      ...handlerSource(fn.handler),
+      probe: name === 'api' ? '/health' : undefined,
+    })),
+    ...YARDSTICKS.map((y) => ({ ...y, exportName: 'handler' })),
   ];
   const bundles: FunctionBundle[] = [];
   for (const e of entries)
     bundles.push({
       name: e.name,
       exportName: e.exportName,
+      probe: e.probe,
       ...(await buildLikeSst(e.source, join(outDir, e.name))),
     });
   return bundles;
@@ -66,19 +78,37 @@ export function lambdaLikeEnv(
   };
 }
 
+export interface ColdStart {
+  /** The import: what Lambda's init phase runs. */
+  ms: number;
+  exportType: string;
+  /** With a probe: the import and the first invocation, to its answer. */
+  firstResponseMs?: number;
+  status?: number;
+}
+
 /**
  * Imports a bundle in a fresh Node (this Node: 24, as Lambda's nodejs24.x)
- * and returns the import's duration in ms and the type of its export.
+ * and returns the import's duration in ms and the type of its export; with a
+ * probe path, then invokes the handler once with an API Gateway (HTTP API,
+ * payload 2.0) GET of it, as the first request after a cold start.
  */
 export function coldImport(
-  file: string,
-  exportName: string,
+  bundle: Pick<FunctionBundle, 'file' | 'exportName' | 'probe'>,
   env: NodeJS.ProcessEnv,
-): { ms: number; exportType: string } {
+): ColdStart {
+  const event = bundle.probe ? httpApiGet(bundle.probe) : null;
   const script = `const t = performance.now();
-const m = await import(${JSON.stringify(pathToFileURL(file).href)});
+const m = await import(${JSON.stringify(pathToFileURL(bundle.file).href)});
 const ms = performance.now() - t;
-process.stdout.write(JSON.stringify({ ms, exportType: typeof m[${JSON.stringify(exportName)}] }));
+const handler = m[${JSON.stringify(bundle.exportName)}];
+const out = { ms, exportType: typeof handler };
+const event = ${JSON.stringify(event)};
+if (event) {
+  const res = await handler(event, { awsRequestId: 'cold', getRemainingTimeInMillis: () => 20000 });
+  Object.assign(out, { firstResponseMs: performance.now() - t, status: res.statusCode });
+}
+process.stdout.write(JSON.stringify(out));
 process.exit(0);`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     env,
@@ -86,6 +116,37 @@ process.exit(0);`;
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return JSON.parse(out);
+}
+
+/** A GET as API Gateway's HTTP API hands it to a Lambda (payload format 2.0). */
+function httpApiGet(path: string) {
+  const host = 'api.example.org';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host, accept: 'application/json', 'user-agent': 'cold-start' },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'api',
+      domainName: host,
+      domainPrefix: 'api',
+      http: {
+        method: 'GET',
+        path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'cold-start',
+      },
+      requestId: 'cold',
+      routeKey: '$default',
+      stage: '$default',
+      time: '07/Dec/2026:00:00:00 +0000',
+      timeEpoch: 0,
+    },
+    isBase64Encoded: false,
+  };
 }
 
 export function median(values: number[]): number {

@@ -1,12 +1,14 @@
 // Builds a function the way SST does (its esbuild options, from SST's
-// pkg/runtime/node/build.go: platform node, bundle, keepNames, target esnext,
-// mainFields module,main, and for ESM a banner that defines `require`,
-// `__filename` and `__dirname`), with the app's own `nodejs` settings
-// (stacks/bundling.ts). The tests load what this builds, so what SST deploys loads.
+// pkg/runtime/node/build.go: platform node, bundle, keepNames, the runtime's
+// target (ES2024 for nodejs24.x), mainFields module,main, and for ESM a banner
+// that defines `require`, `__filename` and `__dirname`; with `splitting`, an
+// outdir holding `bundle.mjs` and its chunks), with the app's own `nodejs`
+// settings (stacks/bundling.ts). The tests load what this builds, so what SST
+// deploys loads.
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { NODEJS_BUNDLING } from '../../stacks/bundling.js';
+import { NODEJS_BUNDLING, RUNTIME } from '../../stacks/bundling.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -18,12 +20,21 @@ const SST_ESM_BANNER = [
   `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
 ].join('\n');
 
+/** SST's esbuild target for each Lambda runtime (build.go's targetMap). */
+const SST_TARGET: Record<typeof RUNTIME, string> = { 'nodejs24.x': 'es2024' };
+
 export interface Built {
+  /** The handler's file (SST's `bundle.mjs`). */
   file: string;
+  /** What a cold start loads: the handler's file and the chunks it imports statically. */
   bytes: number;
+  /** Every file of the package, lazily imported chunks included. */
+  totalBytes: number;
   exports: string[];
-  /** Every input file (node_modules paths included) the bundle holds. */
+  /** Every input file (node_modules paths included) the package holds. */
   inputs: string[];
+  /** The inputs a cold start loads (those of `bytes`). */
+  coldInputs: string[];
 }
 
 /** `functions/api.handler` → `functions/api.ts` and the export `handler`. */
@@ -35,10 +46,8 @@ export function handlerSource(handler: string): { source: string; exportName: st
 export async function buildLikeSst(entry: string, outDir: string): Promise<Built> {
   mkdirSync(outDir, { recursive: true });
   const esm = NODEJS_BUNDLING.format === 'esm';
-  const file = join(
-    outDir,
-    `${entry.replace(/^.*\//, '').replace(/\.ts$/, '')}.${esm ? 'mjs' : 'cjs'}`,
-  );
+  const split = esm && NODEJS_BUNDLING.splitting;
+  const file = join(outDir, `bundle.${esm ? 'mjs' : 'cjs'}`);
   const result = await build({
     entryPoints: [join(ROOT, entry)],
     absWorkingDir: ROOT,
@@ -46,22 +55,35 @@ export async function buildLikeSst(entry: string, outDir: string): Promise<Built
     bundle: true,
     keepNames: true,
     format: esm ? 'esm' : 'cjs',
-    target: 'esnext',
+    target: SST_TARGET[RUNTIME],
     mainFields: esm ? ['module', 'main'] : ['main'],
     external: ['sharp', 'pg-native'],
     banner: esm ? { js: SST_ESM_BANNER } : {},
     minify: NODEJS_BUNDLING.minify,
     sourcemap: NODEJS_BUNDLING.sourcemap ? 'linked' : false,
     metafile: true,
-    outfile: file,
+    ...(split
+      ? { splitting: true, outdir: outDir, entryNames: 'bundle', outExtension: { '.js': '.mjs' } }
+      : { outfile: file }),
     logLevel: 'silent',
   });
-  const meta = result.metafile as Metafile;
-  const output = Object.entries(meta.outputs).find(([path]) => !path.endsWith('.map'))!;
+  const outputs = Object.entries((result.metafile as Metafile).outputs).filter(
+    ([path]) => !path.endsWith('.map'),
+  );
+  const byName = new Map(outputs.map(([path, out]) => [basename(path), out]));
+  const main = byName.get(basename(file))!;
+  // The handler's file and, transitively, what it imports statically.
+  const cold = new Set([basename(file)]);
+  for (const name of cold)
+    for (const imp of byName.get(name)!.imports)
+      if (imp.kind === 'import-statement' && !imp.external) cold.add(basename(imp.path));
+  const coldOutputs = [...cold].map((name) => byName.get(name)!);
   return {
     file,
-    bytes: output[1].bytes,
-    exports: output[1].exports,
-    inputs: Object.keys(meta.inputs),
+    bytes: coldOutputs.reduce((sum, out) => sum + out.bytes, 0),
+    totalBytes: outputs.reduce((sum, [, out]) => sum + out.bytes, 0),
+    exports: main.exports,
+    inputs: [...new Set(outputs.flatMap(([, out]) => Object.keys(out.inputs)))],
+    coldInputs: [...new Set(coldOutputs.flatMap((out) => Object.keys(out.inputs)))],
   };
 }
