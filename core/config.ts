@@ -13,6 +13,15 @@ import {
 
 const optionalUrl = z.url().optional();
 
+const jwkArray = z.string().transform((s, ctx) => {
+  try {
+    const keys = JSON.parse(s);
+    if (Array.isArray(keys) && keys.length > 0) return keys as Record<string, unknown>[];
+  } catch {}
+  ctx.addIssue({ code: 'custom', message: 'must be a JSON array of JWKs' });
+  return z.NEVER;
+});
+
 const Env = z.object({
   LABLEASE_STAGE: z.string().min(1).default('local'),
   LABLEASE_VERSION: z.string().default('0.1.0'),
@@ -79,17 +88,13 @@ const Env = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label')
     .default('nginx'),
   /** JSON array of private Ed25519 JWKs with a kid; the first signs, all verify. */
-  AUTH_SIGNING_KEYS: z
-    .string()
-    .transform((s, ctx) => {
-      try {
-        const keys = JSON.parse(s);
-        if (Array.isArray(keys) && keys.length > 0) return keys as Record<string, unknown>[];
-      } catch {}
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of JWKs' });
-      return z.NEVER;
-    })
-    .optional(),
+  AUTH_SIGNING_KEYS: jwkArray.optional(),
+  /**
+   * The same, for the pods' activity tokens alone: the provisioner, which mints
+   * them, then holds no key that signs sessions or environment cookies. Unset:
+   * AUTH_SIGNING_KEYS signs them (the local stack).
+   */
+  ACTIVITY_SIGNING_KEYS: jwkArray.optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce
     .number()
@@ -155,6 +160,7 @@ export type Config = {
   auditRetentionDays: number;
   auth: {
     signingKeys: Record<string, unknown>[] | undefined;
+    activitySigningKeys: Record<string, unknown>[] | undefined;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
     localAccounts: boolean;
@@ -225,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     auth: {
       signingKeys: e.AUTH_SIGNING_KEYS,
+      activitySigningKeys: e.ACTIVITY_SIGNING_KEYS,
       accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
       localAccounts: e.LOCAL_ACCOUNTS === 'true',

@@ -1,8 +1,10 @@
 // Everything the handlers need, built once per process from configuration:
 // the adapters (DynamoDB, SQS) wired into the domain. functions/ and the
-// tests call this; nothing else constructs adapters.
+// tests call this; nothing else constructs adapters. The workers (provisioner,
+// reconciler, reaper) take createWorkerServices: stores and the queue, and no
+// key of the platform's — they sign no session, cookie or API token.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { type Access, createAccess } from './access/index.js';
+import { type Access, activityKeySet, createAccess } from './access/index.js';
 import type { AdminDeps } from './admin/deps.js';
 import { type Auth, createAuth } from './auth/index.js';
 import type { ScryptCost } from './auth/password.js';
@@ -17,6 +19,7 @@ import { createDocumentClient, type DocumentClient } from './store/client.js';
 import { EnvironmentStore } from './store/environments.js';
 import { FleetStore } from './store/fleet.js';
 import { OrphanVolumeStore } from './store/orphans.js';
+import { UserStore } from './store/users.js';
 
 export interface Services {
   config: Config;
@@ -32,21 +35,40 @@ export interface Services {
   now: () => Date;
 }
 
-export async function createServices(
-  config: Config,
-  opts: {
-    doc?: DocumentClient;
-    sqs?: SQSClient;
-    now?: () => Date;
-    scryptCost?: ScryptCost;
-    log?: (message: string, fields: Record<string, unknown>) => void;
-  } = {},
-): Promise<Services> {
-  const now = opts.now ?? (() => new Date());
+export interface WorkerServices {
+  config: Config;
+  doc: DocumentClient;
+  environments: EnvironmentStore;
+  catalog: CatalogStore;
+  users: UserStore;
+  queue: IntentQueue;
+  audit: AuditStore;
+  now: () => Date;
+}
+
+interface ServiceOptions {
+  doc?: DocumentClient;
+  sqs?: SQSClient;
+  now?: () => Date;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export function createWorkerServices(config: Config, opts: ServiceOptions = {}): WorkerServices {
   const doc = opts.doc ?? createDocumentClient(config);
-  const environments = new EnvironmentStore(doc, config.tableName);
-  const catalog = new CatalogStore(doc, config.tableName);
-  const queue: IntentQueue = config.intentQueueUrl
+  return {
+    config,
+    doc,
+    environments: new EnvironmentStore(doc, config.tableName),
+    catalog: new CatalogStore(doc, config.tableName),
+    users: new UserStore(doc, config.tableName),
+    queue: intentQueue(config, opts),
+    audit: new AuditStore(doc, config.tableName, config.auditRetentionDays),
+    now: opts.now ?? (() => new Date()),
+  };
+}
+
+function intentQueue(config: Config, opts: ServiceOptions): IntentQueue {
+  return config.intentQueueUrl
     ? new SqsIntentQueue(opts.sqs ?? createSqsClient(config), config.intentQueueUrl, opts.log)
     : {
         // No queue configured: say so for every intent; the reconciler is the safety net.
@@ -59,6 +81,13 @@ export async function createServices(
         publishMany: async () => 0,
         retryAfter: async () => {},
       };
+}
+
+export async function createServices(
+  config: Config,
+  opts: ServiceOptions & { scryptCost?: ScryptCost } = {},
+): Promise<Services> {
+  const { doc, environments, catalog, queue, audit, now } = createWorkerServices(config, opts);
   const auth = await createAuth(config, doc, { now, scryptCost: opts.scryptCost, log: opts.log });
   // The hot paths (create, start) read the catalog through a short in-process cache.
   const lifecycle: LifecycleDeps = {
@@ -67,9 +96,9 @@ export async function createServices(
     queue,
     now,
   };
-  const audit = new AuditStore(doc, config.tableName, config.auditRetentionDays);
   const access = createAccess(config, doc, {
     auth,
+    activityKeys: config.auth.activitySigningKeys ? await activityKeySet(config) : undefined,
     environments,
     audit,
     now,

@@ -10,20 +10,21 @@ import { routerOptionsFrom } from '../core/cluster/routes/index.js';
 import { loadConfig } from '../core/config.js';
 import { parseIntent } from '../core/queue/intent.js';
 import { retryLater } from '../core/queue/retry.js';
-import { createServices } from '../core/services.js';
+import { createWorkerServices } from '../core/services.js';
+import { CachedCatalog } from '../core/store/cached-catalog.js';
 
 const config = loadConfig();
-const services = await createServices(config);
+const services = createWorkerServices(config);
 const deps = {
   environments: services.environments,
-  catalog: services.lifecycle.catalog,
-  users: services.auth.users,
+  catalog: new CachedCatalog(services.catalog),
+  users: services.users,
   cluster: new ClusterClient(await loadClusterKubeConfig(config)),
   queue: services.queue,
   now: services.now,
   planOptions: planOptionsFrom(config),
   routes: routerOptionsFrom(config),
-  activity: activitySource(services.access, config.apiUrl),
+  activity: await activitySource(config),
 };
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -2,9 +2,8 @@
 // idle and over-age environments (core/jobs/reaper.ts).
 import { loadConfig } from '../core/config.js';
 import { reapEnvironments } from '../core/jobs/reaper.js';
-import { createServices } from '../core/services.js';
+import { createWorkerServices } from '../core/services.js';
 
-const services = await createServices(loadConfig());
-const deps = { ...services, users: services.auth.users };
+const services = createWorkerServices(loadConfig());
 
-export const handler = () => reapEnvironments(deps);
+export const handler = () => reapEnvironments(services);

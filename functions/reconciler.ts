@@ -5,11 +5,11 @@ import { loadClusterKubeConfig, planOptionsFrom } from '../core/cluster/kubeconf
 import { routerOptionsFrom } from '../core/cluster/routes/index.js';
 import { loadConfig } from '../core/config.js';
 import { reconcileCluster } from '../core/jobs/reconciler.js';
-import { createServices } from '../core/services.js';
+import { createWorkerServices } from '../core/services.js';
 import { OrphanVolumeStore } from '../core/store/orphans.js';
 
 const config = loadConfig();
-const services = await createServices(config);
+const services = createWorkerServices(config);
 const deps = {
   ...services,
   orphanVolumes: new OrphanVolumeStore(services.doc, config.tableName),

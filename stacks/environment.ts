@@ -1,7 +1,9 @@
 // What each function is given. Every function: the table, the intent queue
 // (send only) and the settings core/config.ts validates at start. Only the
 // workers that call Kubernetes (provisioner, reconciler) get cluster access;
-// no function gets the dead-letter queue.
+// no function gets the dead-letter queue. Only the API holds the keys that
+// sign sessions, cookies and API tokens, and the OIDC secret; the provisioner
+// holds the activity tokens' key alone (core/access/tokens.ts).
 import { ARCHITECTURE, NODEJS_BUNDLING, RUNTIME } from './bundling';
 import { clusterEnvironment, clusterPermissions } from './cluster';
 import { settings } from './deploy-settings';
@@ -23,7 +25,13 @@ export const environment: Record<string, $util.Input<string>> = {
   LOCAL_ACCOUNTS: settings.localAccounts ? 'true' : 'false',
   ...settings.router,
   ...(settings.auditRetentionDays ? { AUDIT_RETENTION_DAYS: settings.auditRetentionDays } : {}),
+};
+
+const activityKeys = { ACTIVITY_SIGNING_KEYS: secrets.ActivitySigningKeys.value };
+
+const apiSecrets: Record<string, $util.Input<string>> = {
   AUTH_SIGNING_KEYS: secrets.AuthSigningKeys.value,
+  ...activityKeys,
   ...(settings.oidcClientId
     ? { OIDC_CLIENT_ID: settings.oidcClientId, OIDC_CLIENT_SECRET: secrets.OidcClientSecret.value }
     : {}),
@@ -41,7 +49,7 @@ export function apiFunction(extra: Record<string, $util.Input<string>>) {
   return {
     ...base,
     memory: '1024 MB' as const,
-    environment: { ...environment, ...extra },
+    environment: { ...environment, ...apiSecrets, ...extra },
     permissions: [tablePermission, sendIntentsPermission],
   };
 }
@@ -56,12 +64,16 @@ export function jobFunction() {
   };
 }
 
-/** A worker that calls Kubernetes (provisioner, reconciler). */
-export function clusterWorkerFunction() {
+/** A worker that calls Kubernetes (provisioner, reconciler); the provisioner mints activity tokens. */
+export function clusterWorkerFunction(opts: { mintsActivityTokens?: boolean } = {}) {
   return {
     ...base,
     memory: '1024 MB' as const,
-    environment: { ...environment, ...clusterEnvironment(settings) },
+    environment: {
+      ...environment,
+      ...clusterEnvironment(settings),
+      ...(opts.mintsActivityTokens ? activityKeys : {}),
+    },
     permissions: [tablePermission, sendIntentsPermission, ...clusterPermissions(settings)],
   };
 }

@@ -10,7 +10,7 @@ export const PROVISIONER_MAX_CONCURRENCY = 5;
 
 export const provisioner = intents.subscribe(
   {
-    ...clusterWorkerFunction(),
+    ...clusterWorkerFunction({ mintsActivityTokens: true }),
     handler: 'functions/provisioner.handler',
     timeout: `${PROVISIONER_TIMEOUT_SECONDS} seconds`,
   },

@@ -1,9 +1,11 @@
 // Access to environment hosts, assembled from configuration: Open (one-time
 // codes), forward auth (/auth/verify), the environment cookie, and activity
 // (verified traffic and the pod's own reports).
+
+import type { SigningKeys } from '../auth/access-token.js';
 import type { Auth } from '../auth/index.js';
 import { environmentUrl } from '../cluster/urls.js';
-import type { Config } from '../config.js';
+import { type Config, ConfigError } from '../config.js';
 import { AccessCodeStore } from '../store/access-codes.js';
 import type { AuditStore } from '../store/audit.js';
 import type { DocumentClient } from '../store/client.js';
@@ -11,13 +13,18 @@ import type { EnvironmentStore } from '../store/environments.js';
 import { type ActivityRecorder, ActivityThrottle, activityRecorder } from './activity.js';
 import { environmentsDomain } from './forwarded.js';
 import type { OpenDeps } from './open.js';
-import { EnvironmentTokens } from './tokens.js';
+import {
+  type ActivityKeyConfig,
+  activityKeySet,
+  EnvironmentTokens,
+  mintActivityToken,
+} from './tokens.js';
 import type { VerifyDeps } from './verify.js';
 
 export { ActivityThrottle, activityRecorder } from './activity.js';
 export { ENV_COOKIE } from './cookie.js';
 export { openEnvironment } from './open.js';
-export { EnvironmentTokens, mintActivityToken } from './tokens.js';
+export { activityKeySet, EnvironmentTokens, mintActivityToken } from './tokens.js';
 export { OPEN_PATH, openUrl, verifyAccess } from './verify.js';
 
 export interface Access {
@@ -31,11 +38,21 @@ export interface Access {
 export const activityUrl = (apiUrl: string, envId: string) =>
   `${apiUrl}/api/v1/environments/${envId}/activity`;
 
-/** What the provisioner puts in each environment's activity Secret (ConvergeDeps.activity). */
-export function activitySource(access: Pick<Access, 'tokens'>, apiUrl: string) {
+/**
+ * What the provisioner puts in each environment's activity Secret
+ * (ConvergeDeps.activity), signed with activityKeySet's keys: the provisioner
+ * needs no other key of the platform's.
+ */
+export async function activitySource(config: ActivityKeyConfig & Pick<Config, 'apiUrl'>) {
+  const keys = await activityKeySet(config);
+  if (!keys)
+    throw new ConfigError(
+      'Invalid configuration: ACTIVITY_SIGNING_KEYS (or AUTH_SIGNING_KEYS) is required',
+    );
   return {
-    token: (envId: string, ownerId: string) => access.tokens.mintActivityToken(envId, ownerId),
-    url: (envId: string) => activityUrl(apiUrl, envId),
+    token: (envId: string, ownerId: string) =>
+      mintActivityToken(keys, config.apiUrl, envId, ownerId),
+    url: (envId: string) => activityUrl(config.apiUrl, envId),
   };
 }
 
@@ -44,6 +61,8 @@ export function createAccess(
   doc: DocumentClient,
   deps: {
     auth: Pick<Auth, 'accessTokens' | 'users'>;
+    /** activityKeySet's, when ACTIVITY_SIGNING_KEYS is set; absent: the access-token keys. */
+    activityKeys?: SigningKeys;
     environments: Pick<EnvironmentStore, 'get' | 'findById' | 'recordActivity'>;
     audit: Pick<AuditStore, 'record'>;
     now: () => Date;
@@ -53,6 +72,7 @@ export function createAccess(
   const tokens = new EnvironmentTokens(deps.auth.accessTokens.keys, {
     issuer: config.apiUrl,
     now: deps.now,
+    activityKeys: deps.activityKeys,
   });
   const codes = new AccessCodeStore(doc, config.tableName);
   const activity = activityRecorder({

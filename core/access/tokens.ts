@@ -7,11 +7,15 @@
 //   owner, typ `lablease-activity+jwt`, no iat/exp. Ed25519 signatures are
 //   deterministic, so the same environment always gets the same token: the
 //   Secret holding it never drifts, and rotating the signing key (the first
-//   key of AUTH_SIGNING_KEYS) changes it — that is its revocation.
+//   key of ACTIVITY_SIGNING_KEYS, or of AUTH_SIGNING_KEYS where that is
+//   unset) changes it — that is its revocation. With its own key set the
+//   provisioner, which mints these, holds nothing that signs a cookie or a
+//   session: those verify against AUTH_SIGNING_KEYS alone.
 // An API access token (aud lablease-api, typ JWT) fails every check here, and
 // these fail the API's.
 import type { JWK } from 'jose';
 import { InvalidAccessToken, SigningKeys } from '../auth/access-token.js';
+import { type Config, ConfigError } from '../config.js';
 
 export const ENV_COOKIE_TYP = 'lablease-env+jwt';
 export const ACTIVITY_TOKEN_TYP = 'lablease-activity+jwt';
@@ -37,17 +41,26 @@ export type EnvCookieCheck =
 
 const USER_ID = /^[0-9a-f]{32}$/;
 
+export interface EnvironmentTokenOptions {
+  issuer: string;
+  now: () => Date;
+  ttlSeconds?: number;
+  /** Signs and checks activity tokens (activityKeySet); absent: `keys` do. */
+  activityKeys?: SigningKeys;
+}
+
 export class EnvironmentTokens {
   constructor(
     private readonly keys: SigningKeys,
-    private readonly opts: { issuer: string; now: () => Date; ttlSeconds?: number },
+    private readonly opts: EnvironmentTokenOptions,
   ) {}
 
-  static async fromKeys(
-    keys: JWK[],
-    opts: { issuer: string; now: () => Date; ttlSeconds?: number },
-  ): Promise<EnvironmentTokens> {
+  static async fromKeys(keys: JWK[], opts: EnvironmentTokenOptions): Promise<EnvironmentTokens> {
     return new EnvironmentTokens(await SigningKeys.create(keys), opts);
+  }
+
+  private get activityKeys(): SigningKeys {
+    return this.opts.activityKeys ?? this.keys;
   }
 
   get ttlSeconds() {
@@ -101,7 +114,7 @@ export class EnvironmentTokens {
 
   /** The pod's token for POST /api/v1/environments/:id/activity (deterministic, see above). */
   mintActivityToken(envId: string, ownerId: string): Promise<string> {
-    return this.keys.sign(
+    return this.activityKeys.sign(
       {},
       {
         subject: ownerId,
@@ -115,7 +128,7 @@ export class EnvironmentTokens {
   /** The owner an activity token speaks for, or undefined when it is not a token for `envId`. */
   async verifyActivityToken(token: string, envId: string): Promise<string | undefined> {
     try {
-      const payload = await this.keys.verify(token, {
+      const payload = await this.activityKeys.verify(token, {
         issuer: this.opts.issuer,
         audience: activityAudience(envId),
         typ: ACTIVITY_TOKEN_TYP,
@@ -130,9 +143,30 @@ export class EnvironmentTokens {
 }
 
 /**
+ * The keys of activity tokens. ACTIVITY_SIGNING_KEYS sign (its first key)
+ * when set; AUTH_SIGNING_KEYS otherwise. Both verify, so the tokens pods were
+ * given before ACTIVITY_SIGNING_KEYS was set keep working until their next
+ * start. A kid in both sets is refused: it would name two keys.
+ */
+export type ActivityKeyConfig = {
+  auth: Pick<Config['auth'], 'signingKeys' | 'activitySigningKeys'>;
+};
+
+export async function activityKeySet(config: ActivityKeyConfig): Promise<SigningKeys | undefined> {
+  const { activitySigningKeys = [], signingKeys = [] } = config.auth;
+  const authKids = new Set(signingKeys.map((k) => k.kid));
+  if (activitySigningKeys.some((k) => authKids.has(k.kid)))
+    throw new ConfigError(
+      'Invalid configuration: ACTIVITY_SIGNING_KEYS and AUTH_SIGNING_KEYS must not share a kid',
+    );
+  const keys = [...activitySigningKeys, ...signingKeys] as JWK[];
+  return keys.length ? SigningKeys.create(keys) : undefined;
+}
+
+/**
  * The activity token of one environment, for the provisioner to put into the
- * Secret it mounts into the pod. `keys` are the private JWKs of
- * AUTH_SIGNING_KEYS (config.auth.signingKeys); `issuer` is config.apiUrl.
+ * Secret it mounts into the pod. `keys`: activityKeySet's, or private JWKs
+ * whose first signs; `issuer` is config.apiUrl.
  */
 export async function mintActivityToken(
   keys: JWK[] | SigningKeys,

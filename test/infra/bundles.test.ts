@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAll, coldImport, type FunctionBundle, lambdaLikeEnv } from './bundles.js';
+import {
+  buildAll,
+  coldImport,
+  declaredEnv,
+  type FunctionBundle,
+  lambdaLikeEnv,
+} from './bundles.js';
 
 const KUBERNETES_CLIENT = /node_modules\/@kubernetes\/client-node\//;
 // Lambda hands a function its credentials in the environment; these others
@@ -38,14 +44,17 @@ describe('function bundles', () => {
     for (const b of bundles) expect(b.exports, b.name).toContain(b.exportName);
   });
 
-  it('loads every bundle once in a fresh Node, its handler a function; the API answers', () => {
-    const env = lambdaLikeEnv(out);
+  it('loads every bundle in a fresh Node with only what its stack gives it; the API answers', () => {
+    const local = lambdaLikeEnv(out);
     for (const b of bundles) {
-      const loaded = coldImport(b, env);
+      const loaded = coldImport(b, declaredEnv(b, local));
       expect(loaded.exportType, b.name).toBe('function');
       if (b.probe) expect(loaded.status, `${b.name} GET ${b.probe}`).toBe(200);
     }
     expect(bundle('api').probe).toBe('/health');
+    // The workers start without the platform's signing keys (stacks/environment.ts).
+    for (const name of ['provisioner', 'reaper', 'reconciler'])
+      expect(declaredEnv(bundle(name), local).AUTH_SIGNING_KEYS, name).toBeUndefined();
   }, 120_000);
 
   it('keeps @kubernetes/client-node out of the API, the reaper; in the cluster workers', () => {

@@ -16,6 +16,8 @@ export interface FunctionBundle extends Built {
   exportName: string;
   /** For an HTTP function: the path of a GET its first invocation answers 200. */
   probe?: string;
+  /** A declared function's environment as sst.config.ts gives it (deploy-time values as `<Name.attr>`). */
+  declared?: Record<string, string>;
 }
 
 /** The yardsticks, built and timed beside the functions. */
@@ -32,6 +34,7 @@ export async function buildAll(outDir: string): Promise<FunctionBundle[]> {
       name,
       ...handlerSource(fn.handler),
       probe: name === 'api' ? '/health' : undefined,
+      declared: fn.environment as Record<string, string>,
     })),
     ...YARDSTICKS.map((y) => ({ ...y, exportName: 'handler' })),
   ];
@@ -41,16 +44,46 @@ export async function buildAll(outDir: string): Promise<FunctionBundle[]> {
       name: e.name,
       exportName: e.exportName,
       probe: e.probe,
+      declared: 'declared' in e ? e.declared : undefined,
       ...(await buildLikeSst(e.source, join(outDir, e.name))),
     });
   return bundles;
+}
+
+/**
+ * What `bundle` finds in its environment on Lambda: Lambda's own variables and
+ * exactly the names its stack declares — the values it declares, local ones
+ * (`local`) for those only a deploy knows. One exception: cluster access is a
+ * local kubeconfig, as no EKS cluster is reachable here.
+ */
+export function declaredEnv(
+  bundle: Pick<FunctionBundle, 'name' | 'declared'>,
+  local: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
+  if (!bundle.declared) return local;
+  const runtime = ['PATH', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+  const env: NodeJS.ProcessEnv = Object.fromEntries(runtime.map((k) => [k, local[k]]));
+  for (const [name, value] of Object.entries(bundle.declared)) {
+    if (!value.startsWith('<')) env[name] = value;
+    else if (local[name] !== undefined) env[name] = local[name];
+    else throw new Error(`${bundle.name}: no local value for ${name} (${value})`);
+  }
+  if (env.LABLEASE_CLUSTER === 'eks') {
+    delete env.EKS_CLUSTER_NAME;
+    Object.assign(env, { LABLEASE_CLUSTER: 'kubeconfig', KUBECONFIG: local.KUBECONFIG });
+  }
+  return env;
 }
 
 /** What a function finds in its environment on Lambda, pointed at nothing reachable. */
 export function lambdaLikeEnv(
   dir = mkdtempSync(join(tmpdir(), 'lablease-env-')),
 ): NodeJS.ProcessEnv {
-  const key = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  const jwk = (kid: string) => ({
+    ...generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
+    kid,
+    alg: 'EdDSA',
+  });
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(
     kubeconfig,
@@ -72,7 +105,10 @@ export function lambdaLikeEnv(
     TABLE_NAME: 'lablease-bundle-test',
     INTENT_QUEUE_URL: 'http://127.0.0.1:9/000000000000/intents',
     ENVIRONMENTS_DOMAIN: 'env.example.org',
-    AUTH_SIGNING_KEYS: JSON.stringify([{ ...key, kid: 'k1', alg: 'EdDSA' }]),
+    API_URL: 'https://api.example.org',
+    WEB_ORIGIN: 'https://app.example.org',
+    AUTH_SIGNING_KEYS: JSON.stringify([jwk('k1')]),
+    ACTIVITY_SIGNING_KEYS: JSON.stringify([jwk('a1')]),
     LABLEASE_CLUSTER: 'kubeconfig',
     KUBECONFIG: kubeconfig,
   };
@@ -110,12 +146,21 @@ if (event) {
 }
 process.stdout.write(JSON.stringify(out));
 process.exit(0);`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return JSON.parse(out);
+  try {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return JSON.parse(out);
+  } catch (err) {
+    // Node prints the minified line that threw first: keep only what says why.
+    const stderr = String((err as { stderr?: string }).stderr ?? '');
+    const why = stderr.split('\n').filter((line) => /^\w*Error\b|^\s+at /.test(line));
+    throw new Error(
+      `${bundle.file} failed to load: ${why.slice(0, 4).join('\n') || stderr.slice(-500)}`,
+    );
+  }
 }
 
 /** A GET as API Gateway's HTTP API hands it to a Lambda (payload format 2.0). */

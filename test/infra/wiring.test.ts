@@ -24,6 +24,7 @@ function sample(env: Record<string, string>): Record<string, string> {
   const value = (key: string, v: string) => {
     if (!v.startsWith('<')) return v;
     if (key === 'AUTH_SIGNING_KEYS') return '[{"kty":"OKP","crv":"Ed25519","kid":"k1"}]';
+    if (key === 'ACTIVITY_SIGNING_KEYS') return '[{"kty":"OKP","crv":"Ed25519","kid":"a1"}]';
     if (/\.url>$/.test(v)) return 'https://x.execute-api.us-east-1.amazonaws.com';
     return 'sample-value';
   };
@@ -72,7 +73,6 @@ describe('sst.config.ts wiring (dev stage, EKS)', () => {
       const env = fn.environment as Record<string, string>;
       expect(env.TABLE_NAME, name).toBe('<Table.name>');
       expect(env.INTENT_QUEUE_URL, name).toBe('<Intents.url>');
-      expect(env.AUTH_SIGNING_KEYS, name).toBe('<AuthSigningKeys.value>');
       expect(env.ENVIRONMENTS_DOMAIN, name).toBe(SETTINGS.ENVIRONMENTS_DOMAIN);
       expect(env.LABLEASE_STAGE, name).toBe('dev');
       expect(env.API_URL, name).toBe('<Api.url>'); // tokens' issuer; the gateway's auth URL
@@ -81,6 +81,9 @@ describe('sst.config.ts wiring (dev stage, EKS)', () => {
     }
     expect(fns.api!.environment.API_URL).toBe('<Api.url>');
     expect(fns.api!.environment.WEB_ORIGIN).toBe('<Web.url>');
+    const config = loadConfig(sample(fns.api!.environment));
+    expect(config.auth.signingKeys).toHaveLength(1);
+    expect(config.auth.activitySigningKeys).toHaveLength(1);
     for (const name of ['provisioner', 'reconciler']) {
       const config = loadConfig(sample(fns[name]!.environment));
       expect(config.cluster.kind, name).toBe('eks');
@@ -89,6 +92,30 @@ describe('sst.config.ts wiring (dev stage, EKS)', () => {
     }
   });
 
+  it('gives the platform keys to the API alone, the activity key to the API and the provisioner', () => {
+    const holders = (variable: string) =>
+      Object.entries(fns)
+        .filter(([, fn]) => variable in fn.environment)
+        .map(([name]) => name);
+    // Sessions, environment cookies and API tokens are signed with these: a
+    // worker that held them could sign in as anyone.
+    expect(holders('AUTH_SIGNING_KEYS')).toEqual(['api']);
+    expect(fns.api!.environment.AUTH_SIGNING_KEYS).toBe('<AuthSigningKeys.value>');
+    // Activity tokens: minted by the provisioner, checked by the API.
+    expect(holders('ACTIVITY_SIGNING_KEYS')).toEqual(['api', 'provisioner']);
+    for (const name of ['api', 'provisioner'])
+      expect(fns[name]!.environment.ACTIVITY_SIGNING_KEYS, name).toBe(
+        '<ActivitySigningKeys.value>',
+      );
+  });
+
+  it('gives the OIDC client and its secret to the API alone', async () => {
+    const oidc = functionsOf(await runApp('dev', { ...SETTINGS, OIDC_CLIENT_ID: 'lablease' }));
+    for (const [name, fn] of Object.entries(oidc)) {
+      const expected = name === 'api' ? '<OidcClientSecret.value>' : undefined;
+      expect(fn.environment.OIDC_CLIENT_SECRET, name).toBe(expected);
+    }
+  });
   it('subscribes the provisioner with batches, partial batch responses and bounded concurrency', () => {
     const sub = run.recording.calls.find((c) => c.target === 'Intents' && c.method === 'subscribe');
     const options = resolve(sub!.args[1]);

@@ -1,12 +1,17 @@
 // The environment cookie and the activity token: signed with the platform's
 // keys, each good for one environment and for nothing else.
+import { decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   clearEnvCookieHeader,
   envCookieHeader,
   envCookieValues,
 } from '../../../core/access/cookie.js';
-import { EnvironmentTokens, mintActivityToken } from '../../../core/access/tokens.js';
+import {
+  activityKeySet,
+  EnvironmentTokens,
+  mintActivityToken,
+} from '../../../core/access/tokens.js';
 import { AccessTokens, generateSigningKey } from '../../../core/auth/access-token.js';
 
 const issuer = 'http://localhost:8787';
@@ -106,6 +111,81 @@ describe('the activity token', () => {
       owner,
     );
     expect(rotated).not.toBe(await tokens.mintActivityToken(A, owner));
+  });
+});
+
+describe('activity tokens under their own key set (ACTIVITY_SIGNING_KEYS)', () => {
+  const config = async (activity: string[], auth: string[]) => ({
+    auth: {
+      activitySigningKeys: await Promise.all(activity.map((kid) => generateSigningKey(kid))),
+      signingKeys: await Promise.all(auth.map((kid) => generateSigningKey(kid))),
+    },
+  });
+
+  it('are minted with the activity key, which signs nothing else the API accepts', async () => {
+    const c = await config(['a1'], ['k1']);
+    const activityKeys = (await activityKeySet(c))!;
+    const api = await EnvironmentTokens.fromKeys(c.auth.signingKeys, {
+      issuer,
+      now: () => clock,
+      activityKeys,
+    });
+    const minted = await mintActivityToken(activityKeys, issuer, A, owner);
+    expect(decodeProtectedHeader(minted).kid).toBe('a1');
+    expect(await api.verifyActivityToken(minted, A)).toBe(owner);
+    expect(await api.mintActivityToken(A, owner)).toBe(minted);
+    // What the provisioner could sign with its key is no cookie and no session.
+    const provisioner = await EnvironmentTokens.fromKeys(c.auth.activitySigningKeys, {
+      issuer,
+      now: () => clock,
+    });
+    const forged = await provisioner.signCookie({ envId: A, userId: owner, ownerId: owner });
+    expect(await api.verifyCookie(forged, A)).toEqual({ ok: false, reason: 'invalid' });
+    const sessions = await AccessTokens.create({
+      keys: c.auth.signingKeys,
+      issuer,
+      audience: 'lablease-api',
+      ttlSeconds: 600,
+      now: () => clock,
+    });
+    const forgedSession = await (
+      await AccessTokens.create({
+        keys: c.auth.activitySigningKeys,
+        issuer,
+        audience: 'lablease-api',
+        ttlSeconds: 600,
+        now: () => clock,
+      })
+    ).sign({ sub: owner, role: 'admin', sid: 's' });
+    await expect(sessions.verify(forgedSession)).rejects.toThrow();
+  });
+
+  it('still accept the tokens the platform key signed before the activity key was set', async () => {
+    const c = await config(['a1'], ['k1']);
+    const before = await mintActivityToken(c.auth.signingKeys, issuer, A, owner);
+    const api = await EnvironmentTokens.fromKeys(c.auth.signingKeys, {
+      issuer,
+      now: () => clock,
+      activityKeys: (await activityKeySet(c))!,
+    });
+    expect(await api.verifyActivityToken(before, A)).toBe(owner);
+    const stranger = await mintActivityToken([await generateSigningKey('x1')], issuer, A, owner);
+    expect(await api.verifyActivityToken(stranger, A)).toBeUndefined();
+  });
+
+  it('fall back to the platform keys when no activity key is set; a shared kid is refused', async () => {
+    const platform = await config([], ['k1']);
+    expect(
+      decodeProtectedHeader(
+        await mintActivityToken((await activityKeySet(platform))!, issuer, A, owner),
+      ).kid,
+    ).toBe('k1');
+    expect(
+      await activityKeySet({ auth: { signingKeys: undefined, activitySigningKeys: undefined } }),
+    ).toBeUndefined();
+    await expect(activityKeySet(await config(['k1'], ['k1']))).rejects.toThrow(
+      /must not share a kid/,
+    );
   });
 });
 
