@@ -3,7 +3,8 @@
 // token is good for that environment's activity report only; delete removes
 // the Secret with the compute.
 import { describe, expect, it } from 'vitest';
-import { EnvironmentTokens } from '../../core/access/tokens.js';
+import { activitySource } from '../../core/access/index.js';
+import { activityKeySet, EnvironmentTokens } from '../../core/access/tokens.js';
 import { generateSigningKey } from '../../core/auth/access-token.js';
 import type { KubeObject } from '../../core/cluster/client.js';
 import { namespaceFor } from '../../core/environment/naming.js';
@@ -15,17 +16,23 @@ const cluster = setupTestCluster();
 
 describe('the activity Secret', () => {
   it('is applied before the pod that mounts it, holds a token for this environment, and goes with delete', async () => {
-    const tokens = await EnvironmentTokens.fromKeys([await generateSigningKey('k')], {
-      issuer: 'https://api.example.org',
-      now: () => new Date(),
+    // As deployed: the provisioner has the activity key only; the API both sets.
+    const apiUrl = 'https://api.example.org';
+    const auth = {
+      signingKeys: [await generateSigningKey('k')],
+      activitySigningKeys: [await generateSigningKey('a')],
+    };
+    const provisioner = await activitySource({
+      apiUrl,
+      auth: { signingKeys: undefined, activitySigningKeys: auth.activitySigningKeys },
+    });
+    const tokenOptions = { issuer: apiUrl, now: () => new Date() };
+    const tokens = await EnvironmentTokens.fromKeys(auth.signingKeys, {
+      ...tokenOptions,
+      activityKeys: await activityKeySet({ auth }),
     });
     const env = anEnvironment();
-    const { cl, until, set } = convergeHarness(cluster.kc, env, {
-      activity: {
-        token: (envId, ownerId) => tokens.mintActivityToken(envId, ownerId),
-        url: (envId) => `https://api.example.org/api/v1/environments/${envId}/activity`,
-      },
-    });
+    const { cl, until, set } = convergeHarness(cluster.kc, env, { activity: provisioner });
     const ns = namespaceFor(env.ownerId);
     const secretRef = {
       apiVersion: 'v1',
@@ -37,6 +44,11 @@ describe('the activity Secret', () => {
     const secret = await cl.read<KubeObject & { data: Record<string, string> }>(secretRef);
     const decoded = (k: string) => Buffer.from(secret!.data[k]!, 'base64').toString();
     expect(await tokens.verifyActivityToken(decoded('activity-token'), env.id)).toBe(env.ownerId);
+    // Signed with the activity key: the platform key set alone does not know it.
+    const platformOnly = await EnvironmentTokens.fromKeys(auth.signingKeys, tokenOptions);
+    expect(
+      await platformOnly.verifyActivityToken(decoded('activity-token'), env.id),
+    ).toBeUndefined();
     expect(decoded('activity-url')).toBe(
       `https://api.example.org/api/v1/environments/${env.id}/activity`,
     );
