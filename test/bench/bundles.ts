@@ -61,22 +61,42 @@ export function formatBundleBench({ runs, rows }: BundleBench): string {
   const row = (name: string) => rows.find((r) => r.name === name)!;
   const bare = row('bare-hono');
   const floor = row('hono-dynamodb');
-  const kib = (bytes: number) => (bytes / 1024).toFixed(0).padStart(5);
-  const ms = (value?: number) => (value === undefined ? '' : value.toFixed(1)).padStart(7);
-  const lines = rows.map(
-    (r) =>
-      `  ${r.name.padEnd(14)}${kib(r.bytes)} KiB of${kib(r.totalBytes)}  ${ms(r.importMs)} ms (min ${ms(r.importMinMs).trim()})  ` +
-      `${(r.importMs / bare.importMs).toFixed(1).padStart(5)}× bare  ` +
-      `${(r.importMs / floor.importMs).toFixed(2)}× hono-dynamodb  ${ms(r.firstResponseMs)}`,
+  const fixed = (value: number | undefined, digits: number) =>
+    value === undefined ? '' : value.toFixed(digits);
+  const table = [
+    [
+      'function',
+      'cold KiB',
+      'all KiB',
+      'import ms',
+      'min ms',
+      '× bare',
+      '× hono-ddb',
+      '1st GET ms',
+    ],
+    ...rows.map((r) => [
+      r.name,
+      fixed(r.bytes / 1024, 0),
+      fixed(r.totalBytes / 1024, 0),
+      fixed(r.importMs, 1),
+      fixed(r.importMinMs, 1),
+      fixed(r.importMs / bare.importMs, 1),
+      fixed(r.importMs / floor.importMs, 2),
+      fixed(r.firstResponseMs, 1),
+    ]),
+  ];
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((cells) => cells[c]!.length)));
+  const lines = table.map(
+    (cells) =>
+      `  ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}`,
   );
   const api = row('api');
   return [
-    `bundles (as SST builds them; cold = fresh node, median of ${runs}):`,
-    `  ${'function'.padEnd(14)} loaded at cold start  import (median)           ratios (medians)               first GET answered (ms)`,
+    `bundles (as SST builds them; cold = a fresh node importing the handler file and its static chunks; median of ${runs}):`,
     ...lines,
-    `  api cold import ${(api.importMs / bare.importMs).toFixed(1)}× bare Hono, ` +
-      `${(api.importMs / floor.importMs).toFixed(2)}× Hono + DynamoDB client; ` +
-      `first answer ${(api.firstResponseMs! / floor.firstResponseMs!).toFixed(2)}× Hono + DynamoDB client`,
+    `  api cold import ${fixed(api.importMs / bare.importMs, 1)}× bare Hono, ` +
+      `${fixed(api.importMs / floor.importMs, 2)}× Hono + DynamoDB client; ` +
+      `first answer ${fixed(api.firstResponseMs! / floor.firstResponseMs!, 2)}× Hono + DynamoDB client's`,
   ].join('\n');
 }
 
