@@ -1,7 +1,6 @@
 // Access to environment hosts, assembled from configuration: Open (one-time
 // codes), forward auth (/auth/verify), the environment cookie, and activity
 // (verified traffic and the pod's own reports).
-
 import type { SigningKeys } from '../auth/access-token.js';
 import type { Auth } from '../auth/index.js';
 import { environmentUrl } from '../cluster/urls.js';

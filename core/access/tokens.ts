@@ -142,16 +142,16 @@ export class EnvironmentTokens {
   }
 }
 
+export type ActivityKeyConfig = {
+  auth: Pick<Config['auth'], 'signingKeys' | 'activitySigningKeys'>;
+};
+
 /**
  * The keys of activity tokens. ACTIVITY_SIGNING_KEYS sign (its first key)
  * when set; AUTH_SIGNING_KEYS otherwise. Both verify, so the tokens pods were
  * given before ACTIVITY_SIGNING_KEYS was set keep working until their next
  * start. A kid in both sets is refused: it would name two keys.
  */
-export type ActivityKeyConfig = {
-  auth: Pick<Config['auth'], 'signingKeys' | 'activitySigningKeys'>;
-};
-
 export async function activityKeySet(config: ActivityKeyConfig): Promise<SigningKeys | undefined> {
   const { activitySigningKeys = [], signingKeys = [] } = config.auth;
   const authKids = new Set(signingKeys.map((k) => k.kid));
