@@ -20,6 +20,7 @@ import { type LocalRouter, type RouterEngine, startLocalRouter } from './router/
 import { startSchedule } from './schedule.js';
 import {
   BOOTSTRAP_ADMIN_FILE,
+  localActivitySigningKeys,
   localSigningKeys,
   readBootstrapAdmin,
   writeBootstrapAdmin,
@@ -188,6 +189,7 @@ export async function startLocalPlatform(opts: LocalPlatformOptions): Promise<Lo
           }
         : {}),
       AUTH_SIGNING_KEYS: await localSigningKeys(stateDir),
+      ACTIVITY_SIGNING_KEYS: await localActivitySigningKeys(stateDir),
       PROVISIONER_POLL_SECONDS: String(opts.pollSeconds ?? (opts.kubeletDelays === 'zero' ? 1 : 3)),
       LABLEASE_CLUSTER: opts.cluster,
       LABLEASE_CLUSTER_SERVER: cluster.server,

@@ -3,9 +3,13 @@
 // that host alone, the owner reaches the simulated pod over HTTP and
 // websocket with no platform cookie reaching it, and everyone else is sent to
 // sign in or refused — whatever credential they hold.
+import { readFileSync } from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { decodeProtectedHeader } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { namespaceFor } from '../../core/environment/naming.js';
 import { createUser, eventually, type Session, setupPlatform } from '../support/platform.js';
 
 const ctx = setupPlatform();
@@ -245,6 +249,28 @@ describe('opening an environment through the local router', () => {
     const stolen = await visit(envA, `${url.pathname}${url.search}`);
     expect(stolen.status).toBe(302);
     expect(stolen.headers['set-cookie']).toBeUndefined();
+  });
+
+  it("takes the pod's own activity report, with the token the provisioner mounted, for that environment alone", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromString(readFileSync(ctx.platform.cluster.kubeconfigPath!, 'utf8'));
+    const secret = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({
+      name: `${envB}-activity`,
+      namespace: namespaceFor(other.userId),
+    });
+    const data = (key: string) => Buffer.from(secret.data![key]!, 'base64').toString();
+    const token = data('activity-token');
+    // Signed with the activity key alone, as deployed (the local stack has both sets).
+    expect(String(decodeProtectedHeader(token).kid)).toMatch(/^local-activity-/);
+    const report = (url: string) =>
+      fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(data('activity-url')).toBe(
+      `${ctx.platform.apiUrl}/api/v1/environments/${envB}/activity`,
+    );
+    expect((await report(data('activity-url'))).status).toBe(204);
+    expect(
+      (await report(`${ctx.platform.apiUrl}/api/v1/environments/${envA}/activity`)).status,
+    ).toBe(401);
   });
 
   it('shows a stopped environment as stopped, with the way to start it', {
