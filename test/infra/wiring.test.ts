@@ -2,7 +2,7 @@
 // The deployed wiring, proven offline: sst.config.ts runs under a recorder
 // (test/infra/recorder.ts) and every function, queue, schedule, permission
 // and alarm it declares is checked against what the code needs.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.js';
@@ -107,6 +107,17 @@ describe('sst.config.ts wiring (dev stage, EKS)', () => {
       expect(fns[name]!.environment.ACTIVITY_SIGNING_KEYS, name).toBe(
         '<ActivitySigningKeys.value>',
       );
+  });
+
+  it('declares the secrets DEPLOY.md tells the operator to set, and no other', () => {
+    const declared = byType(run, 'sst.Secret').map((x) => x.name);
+    const documented = [
+      ...readFileSync(join(ROOT, 'DEPLOY.md'), 'utf8').matchAll(/npx sst secret set (\w+)/g),
+    ].map((m) => m[1]);
+    expect(declared.sort()).toEqual(
+      ['ActivitySigningKeys', 'AuthSigningKeys', 'Kubeconfig', 'OidcClientSecret'].sort(),
+    );
+    expect([...new Set(documented)].sort()).toEqual(declared.sort());
   });
 
   it('gives the OIDC client and its secret to the API alone', async () => {
