@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildAll, coldImport, lambdaLikeEnv, median } from '../infra/bundles.js';
+import { buildAll, coldImport, declaredEnv, lambdaLikeEnv, median } from '../infra/bundles.js';
 
 export interface BundleBench {
   runs: number;
@@ -34,13 +34,14 @@ export async function benchBundles(
 
 async function measure(out: string, runs: number): Promise<BundleBench> {
   const bundles = await buildAll(out);
-  const env = lambdaLikeEnv(out);
+  // Each loads as the bundle test loads it: with only what its stack gives it.
+  const local = lambdaLikeEnv(out);
   const imports = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
   const firsts = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
   // Interleaved, so a busy moment on the machine spreads over every bundle alike.
   for (let i = 0; i < runs; i++)
     for (const b of bundles) {
-      const cold = coldImport(b, env);
+      const cold = coldImport(b, declaredEnv(b, local));
       imports.get(b.name)!.push(cold.ms);
       if (cold.firstResponseMs !== undefined) firsts.get(b.name)!.push(cold.firstResponseMs);
     }

@@ -71,8 +71,9 @@ describe('function bundles', () => {
         b.coldInputs.filter((i) => UNUSED_CREDENTIAL_PROVIDERS.test(i)),
         b.name,
       ).toEqual([]);
-      expect(b.bytes, b.name).toBeLessThanOrEqual(b.totalBytes);
     }
+    // A cold start loads less than the package holds (one file would load it all).
+    expect(bundle('api').bytes).toBeLessThan(bundle('api').totalBytes);
     // Still in the package, for the SDK to import when the environment has none.
     expect(bundle('api').inputs.some((i) => UNUSED_CREDENTIAL_PROVIDERS.test(i))).toBe(true);
   });

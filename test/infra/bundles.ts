@@ -36,7 +36,7 @@ export async function buildAll(outDir: string): Promise<FunctionBundle[]> {
       probe: name === 'api' ? '/health' : undefined,
       declared: fn.environment as Record<string, string>,
     })),
-    ...YARDSTICKS.map((y) => ({ ...y, exportName: 'handler' })),
+    ...YARDSTICKS.map((y) => ({ ...y, exportName: 'handler', declared: undefined })),
   ];
   const bundles: FunctionBundle[] = [];
   for (const e of entries)
@@ -44,7 +44,7 @@ export async function buildAll(outDir: string): Promise<FunctionBundle[]> {
       name: e.name,
       exportName: e.exportName,
       probe: e.probe,
-      declared: 'declared' in e ? e.declared : undefined,
+      declared: e.declared,
       ...(await buildLikeSst(e.source, join(outDir, e.name))),
     });
   return bundles;
